@@ -1,0 +1,1 @@
+"""Pure audit domain: event types, canonical encoding, hash chain, verifier (skeleton)."""

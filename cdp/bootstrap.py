@@ -1,0 +1,186 @@
+"""Composition root: builds engines, keys and services once, from settings, and injects them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from cdp import keyadmin
+from cdp.crypto import (
+    BlindIndexer,
+    CipherSuite,
+    DataKeyring,
+    EnvKekProvider,
+    KekProvider,
+    KekUnavailable,
+    LocalFileKekProvider,
+    blind_index_hash,
+    is_placeholder_key,
+    load_or_create_master_key,
+    master_key_from_b64,
+)
+from cdp.db.engine import make_engine, transaction
+from cdp.db.migrate import current_revision, head_revision, upgrade
+from cdp.profiles.ingest import Ingestor
+from cdp.profiles.resolution import BatchApplier, utcnow
+from cdp.profiles.sources import SourceRegistry, load_sources
+from cdp.profiles.store import ProfileStore
+from cdp.profiles.vault import ProfileVault
+from cdp.resources import load_catalogue, shipped_policy_dir
+from cdp.settings import Environment, KekProviderName, Settings, SettingsError
+from governance.catalogue import FieldCatalogue
+
+BLIND_INDEX_KEY_FILE = "blind-index.key"
+
+
+class NotInitialised(RuntimeError):
+    """The store or its keys are missing: `cdp init` has not run for these settings."""
+
+
+@dataclass(slots=True)
+class Platform:
+    """Everything a command or request needs, built once."""
+
+    settings: Settings
+    engine: Engine
+    catalogue: FieldCatalogue
+    sources: SourceRegistry
+    kek: KekProvider
+    keyring: DataKeyring
+    vault: ProfileVault
+    store: ProfileStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.store = ProfileStore(catalogue=self.catalogue, vault=self.vault)
+
+    def ingestor(self, batch_size: int | None = None) -> Ingestor:
+        """Returns an ingestor wired to this platform's store."""
+        applier = BatchApplier(catalogue=self.catalogue, sources=self.sources, vault=self.vault)
+        return Ingestor(
+            engine=self.engine,
+            catalogue=self.catalogue,
+            sources=self.sources,
+            applier=applier,
+            batch_size=batch_size or self.settings.ingest_batch_size,
+        )
+
+    def close(self) -> None:
+        """Releases database connections."""
+        self.engine.dispose()
+
+
+def policy_dir(settings: Settings) -> Path:
+    """Returns the configured policy directory, or the one shipped with the install."""
+    return settings.policy_dir or shipped_policy_dir()
+
+
+def suite_of(settings: Settings) -> CipherSuite:
+    """Maps the configured suite name onto the crypto suite."""
+    return CipherSuite(settings.cipher_suite.value)
+
+
+def build_kek_provider(settings: Settings) -> KekProvider:
+    """Creates the configured KEK provider (the KMS one is wired by the deploying bank)."""
+    suite = suite_of(settings)
+    if settings.kek_provider is KekProviderName.LOCAL_FILE:
+        return LocalFileKekProvider(settings.key_dir, suite)
+    if settings.kek_provider is KekProviderName.ENV:
+        provider = EnvKekProvider(os.environ, suite)
+        _refuse_placeholders(settings, provider)
+        return provider
+    raise SettingsError(
+        "CDP_KEK_PROVIDER=kms needs a KmsClient: build KmsKekProvider in your deployment's bootstrap"
+    )
+
+
+def _refuse_placeholders(settings: Settings, provider: EnvKekProvider) -> None:
+    if settings.environment is Environment.PROD:
+        for version in provider.versions():
+            if is_placeholder_key(provider.key_bytes(version)):
+                raise SettingsError(f"CDP_KEK_V{version} is a placeholder key: prod refuses it")
+
+
+def blind_index_master_key(settings: Settings, *, create: bool) -> bytes:
+    """Returns the blind-index master key from CDP_BLIND_INDEX_KEY or the dev key file."""
+    if settings.blind_index_key is not None:
+        key = master_key_from_b64(settings.blind_index_key.get_secret_value())
+        if settings.environment is Environment.PROD and is_placeholder_key(key):
+            raise SettingsError("CDP_BLIND_INDEX_KEY is a placeholder key: prod refuses it")
+        return key
+    if settings.environment is Environment.PROD:
+        raise SettingsError("CDP_ENVIRONMENT=prod needs CDP_BLIND_INDEX_KEY (no dev key files)")
+    path = settings.key_dir / BLIND_INDEX_KEY_FILE
+    if not create and not path.exists():
+        raise NotInitialised("no blind-index key: run `cdp init`")
+    return load_or_create_master_key(path)
+
+
+@dataclass(frozen=True, slots=True)
+class InitReport:
+    """What `cdp init` created or found."""
+
+    kek_versions: list[int]
+    active_kek: int
+    created_kek: bool
+    revision: str | None
+
+
+def init_store(settings: Settings) -> InitReport:
+    """Creates var/, keys and the schema; safe to run again (it only adds what is missing)."""
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    provider = build_kek_provider(settings)
+    created = False
+    if not provider.versions():
+        if settings.kek_provider is not KekProviderName.LOCAL_FILE:
+            raise NotInitialised("no KEK available: set CDP_KEK_V1 (base64) for the env provider")
+        provider.create_version()
+        created = True
+    blind_index_master_key(settings, create=True)
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        with transaction(engine) as conn:
+            active = keyadmin.register_versions(conn, provider, utcnow())
+        return InitReport(provider.versions(), active, created, current_revision(engine))
+    finally:
+        engine.dispose()
+
+
+def build_platform(settings: Settings | None = None) -> Platform:
+    """Builds the platform for an initialised store, refusing a stale schema or missing keys."""
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+    try:
+        return _assemble(settings, engine)
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def _assemble(settings: Settings, engine: Engine) -> Platform:
+    if current_revision(engine) != head_revision():
+        raise NotInitialised("the database schema is not at head: run `cdp init`")
+    provider = build_kek_provider(settings)
+    with transaction(engine) as conn:
+        try:
+            active = keyadmin.register_versions(conn, provider, utcnow())
+        except keyadmin.KeyAdminError as exc:
+            raise NotInitialised(str(exc)) from None
+    if active not in provider.versions():
+        raise KekUnavailable(f"the active KEK version {active} is not available from the provider")
+    suite = suite_of(settings)
+    keyring = DataKeyring(provider, suite, active, cache_size=settings.data_key_cache_size)
+    indexer = BlindIndexer(blind_index_master_key(settings, create=False), blind_index_hash(suite))
+    catalogue = load_catalogue(policy_dir(settings))
+    return Platform(
+        settings=settings,
+        engine=engine,
+        catalogue=catalogue,
+        sources=load_sources(policy_dir(settings), catalogue),
+        kek=provider,
+        keyring=keyring,
+        vault=ProfileVault(keyring=keyring, indexer=indexer, suite=suite),
+    )

@@ -1,0 +1,1 @@
+"""Database plumbing: engines, the unit of work, table definitions."""

@@ -1,0 +1,149 @@
+"""Table definitions: the one schema that Alembic migrations reproduce.
+
+Every PII column is ciphertext (`*_ct`) bound to table|column|customer|key version; lookups use the
+separate `blind_index` table. Tables key on `customer_id` so the schema distributes on it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CUSTOMER_ID = String(36)
+TS = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with deterministic constraint names for Alembic."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class KekVersion(Base):
+    """A key-encryption key version known to the store (the key itself lives with its provider)."""
+
+    __tablename__ = "kek_version"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    provider: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))  # active | previous | retired
+    created_at: Mapped[datetime] = mapped_column(TS)
+    retired_at: Mapped[datetime | None] = mapped_column(TS)
+
+
+class Customer(Base):
+    """One natural person; the id is an opaque UUID, never derived from PII."""
+
+    __tablename__ = "customer"
+
+    customer_id: Mapped[str] = mapped_column(CUSTOMER_ID, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(TS)
+    updated_at: Mapped[datetime] = mapped_column(TS)
+    shredded_at: Mapped[datetime | None] = mapped_column(TS)
+
+
+class CustomerKey(Base):
+    """The customer's data key, wrapped by a KEK version; deleting it crypto-shreds the customer."""
+
+    __tablename__ = "customer_key"
+
+    customer_id: Mapped[str] = mapped_column(
+        CUSTOMER_ID, ForeignKey("customer.customer_id"), primary_key=True
+    )
+    kek_version: Mapped[int] = mapped_column(ForeignKey("kek_version.version"), index=True)
+    dek_version: Mapped[int] = mapped_column(Integer)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(TS)
+    rotated_at: Mapped[datetime | None] = mapped_column(TS)
+
+
+class Profile(Base):
+    """The golden record: plain C1/C2 columns and ciphertext for every encrypted catalogue field."""
+
+    __tablename__ = "profile"
+
+    customer_id: Mapped[str] = mapped_column(
+        CUSTOMER_ID, ForeignKey("customer.customer_id"), primary_key=True
+    )
+    full_name_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    gender: Mapped[str | None] = mapped_column(String(2))
+    birth_date_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_type: Mapped[str | None] = mapped_column(String(32))
+    id_number_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    mobile_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    landline_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    email_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    home_address_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    occupation: Mapped[str | None] = mapped_column(String(64))
+    industry: Mapped[str | None] = mapped_column(String(64))
+    card_no_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    aum_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    open_date: Mapped[date | None] = mapped_column(Date)
+    open_branch: Mapped[str | None] = mapped_column(String(64))
+    risk_tolerance: Mapped[str | None] = mapped_column(String(2))
+    preferred_channel: Mapped[str | None] = mapped_column(String(16))
+    service_note_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(TS)
+
+
+class BlindIndex(Base):
+    """Keyed digests of every identifier value a customer has been seen with, per column."""
+
+    __tablename__ = "blind_index"
+    __table_args__ = (Index("ix_blind_index_customer_id", "customer_id"),)
+
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(
+        CUSTOMER_ID, ForeignKey("customer.customer_id"), primary_key=True
+    )
+
+
+class SourceLink(Base):
+    """Which source system knows the customer under which key, and when it last told us."""
+
+    __tablename__ = "source_link"
+    __table_args__ = (Index("ix_source_link_customer_id", "customer_id"),)
+
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(CUSTOMER_ID, ForeignKey("customer.customer_id"))
+    first_seen_at: Mapped[datetime] = mapped_column(TS)
+    last_observed_at: Mapped[datetime] = mapped_column(TS)
+
+
+class IngestRun(Base):
+    """One ingest command over one file: counts only, never values."""
+
+    __tablename__ = "ingest_run"
+
+    run_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    started_at: Mapped[datetime] = mapped_column(TS)
+    finished_at: Mapped[datetime | None] = mapped_column(TS)
+    status: Mapped[str] = mapped_column(String(16))  # running | done | failed
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)

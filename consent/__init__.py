@@ -1,0 +1,1 @@
+"""Pure consent domain: purposes, events, the fold from events to state (skeleton)."""

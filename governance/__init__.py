@@ -1,0 +1,1 @@
+"""Pure policy decision point: field catalogue classes, Casbin decisions, explain (skeleton)."""

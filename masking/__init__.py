@@ -1,0 +1,1 @@
+"""Pure masking: PII formats and checksums, display masks, pseudonyms, recognizers."""
