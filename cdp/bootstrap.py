@@ -92,7 +92,8 @@ def build_kek_provider(settings: Settings) -> KekProvider:
         _refuse_placeholders(settings, provider)
         return provider
     raise SettingsError(
-        "CDP_KEK_PROVIDER=kms needs a KmsClient: build KmsKekProvider in your deployment's bootstrap"
+        "CDP_KEK_PROVIDER=kms needs a KmsClient: "
+        "build KmsKekProvider in your deployment's bootstrap"
     )
 
 

@@ -15,11 +15,11 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from cdp.crypto import DataKeyring, KekProvider
 from cdp.db.engine import transaction
-from cdp.db.models import Customer, KekVersion
+from cdp.db.models import Customer, KekVersion, table_of
 from cdp.profiles import repository as repo
 from cdp.profiles.resolution import utcnow
 
-kek_t = KekVersion.__table__
+kek_t = table_of(KekVersion)
 ACTIVE, PREVIOUS, RETIRED = "active", "previous", "retired"
 
 
@@ -70,7 +70,7 @@ def active_version(conn: Connection) -> int:
 
 def status(conn: Connection) -> list[KekStatus]:
     """Lists KEK versions with the number of data keys each still wraps."""
-    counts = dict(
+    counts: dict[int, int] = dict(
         conn.execute(
             select(repo.key_t.c.kek_version, func.count()).group_by(repo.key_t.c.kek_version)
         ).all()
@@ -96,7 +96,7 @@ def rotate(
     batch_size: int = 1000,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RotationReport:
-    """Finishes an unfinished rotation, or starts one with a new KEK version, re-wrapping every key."""
+    """Finishes an unfinished rotation or starts one with a new KEK version; re-wraps every key."""
     with transaction(engine) as conn:
         target = active_version(conn)
         started = _remaining(conn, target) == 0
@@ -186,7 +186,8 @@ def retire(engine: Engine, provider: KekProvider, version: int) -> None:
         ).scalar_one()
         if users:
             raise KeyAdminError(
-                f"KEK version {version} still wraps {users} data keys: finish `cdp keys rotate` first"
+                f"KEK version {version} still wraps {users} data keys: "
+                "finish `cdp keys rotate` first"
             )
         conn.execute(
             update(kek_t)
@@ -199,7 +200,7 @@ def retire(engine: Engine, provider: KekProvider, version: int) -> None:
 
 def shred(engine: Engine, keyring: DataKeyring, customer_id: str) -> None:
     """Crypto-shreds one customer: destroys the data key and every blind index of theirs."""
-    customer_t = Customer.__table__
+    customer_t = table_of(Customer)
     with transaction(engine) as conn:
         found = conn.execute(
             select(customer_t.c.customer_id).where(customer_t.c.customer_id == customer_id)

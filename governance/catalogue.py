@@ -1,4 +1,4 @@
-"""The field catalogue: which profile fields exist, their class, and how each is stored and shown."""
+"""The field catalogue: which profile fields exist, their class, how each is stored and shown."""
 
 from __future__ import annotations
 

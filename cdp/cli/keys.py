@@ -47,7 +47,8 @@ def rotate_cmd(
             raise typer.Exit(EXIT_USAGE) from None
     verb = "started" if report.started_new_version else "resumed"
     out.print(
-        f"rotation {verb}: KEK v{report.target_version} active, {report.rewrapped:,} data keys re-wrapped"
+        f"rotation {verb}: KEK v{report.target_version} active, "
+        f"{report.rewrapped:,} data keys re-wrapped"
     )
 
 

@@ -7,7 +7,7 @@ separate `blind_index` table. Tables key on `customer_id` so the schema distribu
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -19,6 +19,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -147,3 +148,8 @@ class IngestRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(TS)
     status: Mapped[str] = mapped_column(String(16))  # running | done | failed
     counts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+def table_of(model: type[Base]) -> Table:
+    """Returns the Core table behind a model, typed for Core statements."""
+    return cast(Table, model.__table__)

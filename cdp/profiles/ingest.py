@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, update
 
 from cdp.db.engine import transaction
-from cdp.db.models import IngestRun
+from cdp.db.models import IngestRun, table_of
 from cdp.profiles.readers import RawRecord, read_records
 from cdp.profiles.records import RowError, ValidRow, prepare_row
 from cdp.profiles.resolution import ERASED_REASON, BatchApplier, Outcome, utcnow
@@ -27,7 +27,7 @@ from cdp.profiles.sources import SourceRegistry
 from governance.catalogue import FieldCatalogue
 
 log = logging.getLogger(__name__)
-run_t = IngestRun.__table__
+run_t = table_of(IngestRun)
 
 
 @dataclass(slots=True)

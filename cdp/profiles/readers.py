@@ -1,4 +1,4 @@
-"""Reads flat source records from CSV and JSONL files, one result per record, never raising mid-file.
+"""Reads flat source records from CSV and JSONL, one result per record, never raising mid-file.
 
 Bytes that are not UTF-8 are carried as surrogate escapes and reported on their own record, so one
 bad row never loses the rest of the file.
@@ -25,7 +25,7 @@ class IngestFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class RawRecord:
-    """One record as read: its 1-based row number, the flat values, or the reason it is unreadable."""
+    """One record as read: 1-based row number, flat values, or why it is unreadable."""
 
     row: int
     values: dict[str, str] | None

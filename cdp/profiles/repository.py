@@ -10,15 +10,15 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from cdp.db.models import BlindIndex, Customer, CustomerKey, Profile, SourceLink
+from cdp.db.models import BlindIndex, Customer, CustomerKey, Profile, SourceLink, table_of
 from cdp.profiles.vault import StoredKey
 
 CHUNK = 500
-customer_t: Table = Customer.__table__  # type: ignore[assignment]
-key_t: Table = CustomerKey.__table__  # type: ignore[assignment]
-profile_t: Table = Profile.__table__  # type: ignore[assignment]
-digest_t: Table = BlindIndex.__table__  # type: ignore[assignment]
-link_t: Table = SourceLink.__table__  # type: ignore[assignment]
+customer_t: Table = table_of(Customer)
+key_t: Table = table_of(CustomerKey)
+profile_t: Table = table_of(Profile)
+digest_t: Table = table_of(BlindIndex)
+link_t: Table = table_of(SourceLink)
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:

@@ -94,7 +94,7 @@ class BatchApplier:
         self._clock = clock
         self._bi_fields = tuple(f.name for f in catalogue.blind_indexed)
         self._match = sources.match_order
-        self._columns = [c for c in repo.profile_t.columns.keys() if c != "customer_id"]
+        self._columns = [c for c in repo.profile_t.columns if c != "customer_id"]
 
     def apply(self, conn: Connection, source: str, rows: Sequence[ValidRow]) -> list[Outcome]:
         """Applies the rows in order and writes everything they changed."""
@@ -185,7 +185,7 @@ class BatchApplier:
             work.row["provenance"] = dict(work.row["provenance"] or {})
         else:
             key, sealer = self._vault.new_key(customer_id)
-            row = dict.fromkeys(self._columns)
+            row: dict[str, Any] = dict.fromkeys(self._columns)
             row.update(customer_id=customer_id, provenance={})
             work = Working(customer_id, True, row, key, sealer)
         state.working[customer_id] = work
@@ -254,8 +254,7 @@ class BatchApplier:
             spec = self._catalogue.get(field_name)
             if spec.encrypted:
                 if sealer is None:
-                    assert work.key is not None
-                    sealer = work.sealer = self._vault.sealer(work.customer_id, work.key)
+                    sealer = work.sealer = self._vault.sealer(work.customer_id, _key(work))
                 work.row[ct_column(field_name)] = sealer.seal(field_name, value)
             elif spec.type is FieldType.DATE:
                 work.row[field_name] = date.fromisoformat(value)
@@ -265,7 +264,7 @@ class BatchApplier:
 
     @staticmethod
     def _queue_new(inserts: dict[str, list[dict[str, Any]]], work: Working, now: datetime) -> None:
-        assert work.key is not None
+        key = _key(work)
         cid = work.customer_id
         inserts["customer"].append(
             {"customer_id": cid, "created_at": now, "updated_at": now, "shredded_at": None}
@@ -273,9 +272,9 @@ class BatchApplier:
         inserts["key"].append(
             {
                 "customer_id": cid,
-                "kek_version": work.key.kek_version,
-                "dek_version": work.key.dek_version,
-                "wrapped_key": work.key.wrapped,
+                "kek_version": key.kek_version,
+                "dek_version": key.dek_version,
+                "wrapped_key": key.wrapped,
                 "created_at": now,
                 "rotated_at": None,
             }
@@ -294,6 +293,12 @@ class BatchApplier:
             }
             for link in links
         ]
+
+
+def _key(work: Working) -> StoredKey:
+    if work.key is None:
+        raise RuntimeError("a working profile without a data key reached the writer")
+    return work.key
 
 
 def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -40,7 +40,7 @@ class ProfileStore:
     def read(
         self, conn: Connection, customer_id: str, fields: Iterable[str] | None = None
     ) -> ProfileValues:
-        """Returns the requested fields (all by default); decrypts nothing that was not asked for."""
+        """Returns the requested fields (default all); decrypts nothing that was not asked for."""
         wanted = list(fields) if fields is not None else list(self._catalogue.names)
         row = conn.execute(
             select(repo.profile_t).where(repo.profile_t.c.customer_id == customer_id)

@@ -1,0 +1,131 @@
+"""Issue 2 figures: ingest throughput (and against a plaintext baseline), lookups, decryption."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bench.plain import PlainVault
+from cdp.bootstrap import Platform, build_platform, init_store
+from cdp.cli.search import find_customers
+from cdp.db.models import Profile
+from cdp.profiles import repository as repo
+from cdp.profiles.ingest import Ingestor
+from cdp.profiles.resolution import BatchApplier
+from cdp.profiles.vault import ct_column
+from cdp.settings import Settings
+
+SOURCES = ("core_banking", "credit_card", "mobile_app")
+
+
+def metric(value: float, unit: str, target: str, **extra: Any) -> dict[str, Any]:
+    """Shapes one result entry."""
+    return {"value": round(value, 2), "unit": unit, "target": target, "issue": 2, **extra}
+
+
+def fresh_platform(root: Path, name: str) -> Platform:
+    """Initialises an empty SQLite store with its own keys."""
+    settings = Settings(
+        database_url=f"sqlite:///{root / name / 'cdp.db'}",
+        var_dir=root / name,
+        key_dir=root / name / "keys",
+        log_file=root / name / "cdp.log",
+    )
+    init_store(settings)
+    return build_platform(settings)
+
+
+def timed_ingest(
+    platform: Platform, files: dict[str, Path], vault: Any = None
+) -> tuple[int, float]:
+    """Ingests every file once; returns rows read and seconds spent."""
+    applier = BatchApplier(
+        catalogue=platform.catalogue, sources=platform.sources, vault=vault or platform.vault
+    )
+    ingestor = Ingestor(
+        engine=platform.engine,
+        catalogue=platform.catalogue,
+        sources=platform.sources,
+        applier=applier,
+        batch_size=2000,
+    )
+    rows, started = 0, time.perf_counter()
+    for source in SOURCES:
+        rows += ingestor.ingest_file(files[source], source).read
+    return rows, time.perf_counter() - started
+
+
+def p50_us(samples: list[float]) -> float:
+    """Median of second samples, in microseconds."""
+    return statistics.median(samples) * 1e6
+
+
+def lookup_us(platform: Platform, files: dict[str, Path], rounds: int) -> float:
+    """Median time of one blind-index search by mobile, input validation included."""
+    import csv
+
+    with files["core_banking"].open(encoding="utf-8") as handle:
+        mobiles = [row["mobile"] for row in csv.DictReader(handle) if row.get("mobile")]
+    rng = random.Random(7)
+    samples = []
+    for _ in range(rounds):
+        value = rng.choice(mobiles)
+        started = time.perf_counter()
+        find_customers(platform, "mobile", value)
+        samples.append(time.perf_counter() - started)
+    return p50_us(samples)
+
+
+def decrypt_us(platform: Platform, rounds: int) -> tuple[float, float]:
+    """Median time to open all encrypted fields of one profile (key cached), and a full read."""
+    encrypted = [f.name for f in platform.catalogue.encrypted]
+    with platform.engine.connect() as conn:
+        rows = conn.execute(select(Profile.__table__).limit(rounds)).mappings().all()
+        keys = repo.load_keys(conn, [r["customer_id"] for r in rows])
+        opens, reads = [], []
+        for row in rows:
+            cid = row["customer_id"]
+            cts = {f: row[ct_column(f)] for f in encrypted}
+            platform.vault.open_fields(cid, keys[cid], cts, encrypted)  # warm the key cache
+            started = time.perf_counter()
+            platform.vault.open_fields(cid, keys[cid], cts, encrypted)
+            opens.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            platform.store.read(conn, cid, encrypted)
+            reads.append(time.perf_counter() - started)
+    return p50_us(opens), p50_us(reads)
+
+
+def run(root: Path, *, quick: bool) -> dict[str, dict[str, Any]]:
+    """Runs the issue 2 benchmarks in `root`."""
+    from cdp.synth.files import generate_demo_files
+
+    customers = 5_000 if quick else 20_000
+    files, _ = generate_demo_files(root / "data", customers, 20261123)
+    secure = fresh_platform(root, "secure")
+    plain = fresh_platform(root, "plain")
+    try:
+        plain_rows, plain_s = timed_ingest(
+            plain, files, PlainVault(plain.keyring.active_kek_version)
+        )
+        rows, secure_s = timed_ingest(secure, files)
+        rate, plain_rate = rows / secure_s, plain_rows / plain_s
+        lookup = lookup_us(secure, files, 500 if quick else 3000)
+        opened, read = decrypt_us(secure, 500 if quick else 3000)
+    finally:
+        secure.close()
+        plain.close()
+    return {
+        "ingest_profiles_per_s": metric(rate, "profiles/s", ">= 10000", rows=rows),
+        "ingest_vs_plain_ratio": metric(
+            rate / plain_rate, "ratio", ">= 0.6", plain_profiles_per_s=round(plain_rate)
+        ),
+        "blind_index_lookup_us": metric(lookup, "us (p50)", "<= 100"),
+        "profile_decrypt_us": metric(opened, "us (p50)", "<= 50", fields=10),
+        "profile_read_us": metric(read, "us (p50)", "reported", note="row fetch + decrypt"),
+    }
