@@ -103,6 +103,7 @@ def rotate(
         if started:
             target = _start_new_version(conn, provider, target)
         total = _remaining(conn, target)
+    keyring.active_kek_version = target
     done = 0
     while True:
         with transaction(engine) as conn:

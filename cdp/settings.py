@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     blind_index_key: SecretStr | None = None
     ingest_batch_size: int = Field(default=2000, ge=1, le=50_000)
     rotation_batch_size: int = Field(default=1000, ge=1, le=50_000)
-    data_key_cache_size: int = Field(default=100_000, ge=0)
+    data_key_cache_size: int = Field(default=20_000, ge=0)
     log_file: Path | None = None
     log_level: str = "INFO"
 

@@ -94,7 +94,7 @@ class BatchApplier:
         self._clock = clock
         self._bi_fields = tuple(f.name for f in catalogue.blind_indexed)
         self._match = sources.match_order
-        self._columns = [c for c in repo.profile_t.columns if c != "customer_id"]
+        self._columns = [c.name for c in repo.profile_t.columns if c.name != "customer_id"]
 
     def apply(self, conn: Connection, source: str, rows: Sequence[ValidRow]) -> list[Outcome]:
         """Applies the rows in order and writes everything they changed."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from cdp.crypto import BlindIndexer, CipherSuite, DataKeyring, field_aad, seal, unseal
+from cdp.crypto import Aead, BlindIndexer, CipherSuite, DataKeyring, field_aad, seal, unseal
 
 TABLE = "profile"
 
@@ -33,7 +33,7 @@ class FieldSealer:
 
     __slots__ = ("_aead", "_customer_id", "_dek_version", "_suite")
 
-    def __init__(self, aead: object, suite: CipherSuite, customer_id: str, dek_version: int):
+    def __init__(self, aead: Aead, suite: CipherSuite, customer_id: str, dek_version: int):
         self._aead = aead
         self._suite = suite
         self._customer_id = customer_id
@@ -43,7 +43,7 @@ class FieldSealer:
         """Encrypts one canonical value for its column."""
         column = ct_column(field_name)
         aad = field_aad(TABLE, column, self._customer_id, self._dek_version)
-        return seal(self._aead, self._suite, self._dek_version, text.encode(), aad)  # type: ignore[arg-type]
+        return seal(self._aead, self._suite, self._dek_version, text.encode(), aad)
 
 
 class ProfileVault:
