@@ -20,7 +20,7 @@ def main(url: str) -> int:
                 version = conn.execute(text("show server_version")).scalar()
             print(f"PostgreSQL {version} reachable")
             return 0
-        except Exception as exc:  # noqa: BLE001 - any failure means "not yet reachable"
+        except Exception as exc:
             if time.monotonic() > deadline:
                 print(f"PostgreSQL unreachable: {type(exc).__name__}", file=sys.stderr)
                 return 1

@@ -71,7 +71,7 @@ def pg_schemas() -> Iterator[PgSchemas]:
     try:
         with schemas.admin.connect() as conn:
             conn.execute(text("select 1"))
-    except Exception as exc:  # noqa: BLE001 - report any connection failure the same way
+    except Exception as exc:
         pytest.fail(f"PostgreSQL at {PG_ENV} is unreachable: {type(exc).__name__}")
     yield schemas
     schemas.drop_all()
