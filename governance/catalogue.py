@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -51,7 +52,7 @@ class FieldSpec:
         return f"profile.{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FieldCatalogue:
     """All fields, in catalogue order, looked up by name."""
 
@@ -62,14 +63,16 @@ class FieldCatalogue:
         return iter(self.fields)
 
     def __contains__(self, name: object) -> bool:
-        return any(f.name == name for f in self.fields)
+        return name in self.by_name
+
+    @cached_property
+    def by_name(self) -> Mapping[str, FieldSpec]:
+        """Fields keyed by name (lookups sit on the ingest hot path)."""
+        return {spec.name: spec for spec in self.fields}
 
     def get(self, name: str) -> FieldSpec:
         """Returns the field named `name` or raises KeyError."""
-        for spec in self.fields:
-            if spec.name == name:
-                return spec
-        raise KeyError(name)
+        return self.by_name[name]
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -22,7 +22,14 @@ from cdp.crypto.blind_index import (
     load_or_create_master_key,
     master_key_from_b64,
 )
-from cdp.crypto.envelope import field_aad, header_key_version, header_suite, seal, unseal
+from cdp.crypto.envelope import (
+    Sealer,
+    field_aad,
+    header_key_version,
+    header_suite,
+    seal,
+    unseal,
+)
 from cdp.crypto.errors import (
     CiphertextInvalid,
     CryptoError,
@@ -54,6 +61,7 @@ __all__ = [
     "KmsKekProvider",
     "LocalFileKekProvider",
     "NewDataKey",
+    "Sealer",
     "UnsupportedSuite",
     "blind_index_hash",
     "data_key_aad",

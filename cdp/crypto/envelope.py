@@ -37,6 +37,24 @@ def seal(aead: Aead, suite: CipherSuite, key_version: int, plaintext: bytes, aad
     return seal_framed(FIELD_FORMAT_V1, aead, suite, key_version, plaintext, aad)
 
 
+class Sealer:
+    """Seals many format-1 values under one key and key version, the header packed once."""
+
+    __slots__ = ("_aead", "_header")
+
+    def __init__(self, aead: Aead, suite: CipherSuite, key_version: int) -> None:
+        if not 0 < key_version <= _MAX_KEY_VERSION:
+            raise ValueError("key version must be between 1 and 65535")
+        self._aead = aead
+        self._header = _HEADER.pack(FIELD_FORMAT_V1, SUITE_CODES[suite], key_version)
+
+    def seal(self, plaintext: bytes, aad: bytes) -> bytes:
+        """Encrypts one value under a fresh random nonce; same bytes layout as `seal`."""
+        nonce = os.urandom(NONCE_LENGTH)
+        header = self._header
+        return header + nonce + self._aead.encrypt(nonce, plaintext, header + aad)
+
+
 def unseal(aead: Aead, blob: bytes, aad: bytes) -> bytes:
     """Decrypt a format-1 blob, raising `CiphertextInvalid` on any defect."""
     return unseal_framed(FIELD_FORMAT_V1, aead, blob, aad)

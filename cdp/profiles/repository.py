@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from cdp.db.bulk import BulkInserts
 from cdp.db.models import BlindIndex, Customer, CustomerKey, Profile, SourceLink, table_of
 from cdp.profiles.vault import StoredKey
 
@@ -98,18 +98,17 @@ def load_keys(conn: Connection, customer_ids: Sequence[str]) -> dict[str, Stored
     return keys
 
 
+_BULK = BulkInserts()
+
+
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Inserts many rows in one executemany."""
-    if rows:
-        conn.execute(table.insert(), rows)
+    """Inserts many rows (same keys each) in one driver-level executemany."""
+    _BULK.insert(conn, table, rows)
 
 
-def insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Inserts many rows, skipping those whose primary key already exists."""
-    if not rows:
-        return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
+def insert_digests(conn: Connection, rows: list[tuple[str, bytes, str]]) -> None:
+    """Inserts (field, digest, customer_id) rows, skipping those already known."""
+    _BULK.insert_tuples(conn, digest_t, ("field", "digest", "customer_id"), rows, ignore_dupes=True)
 
 
 def update_profiles(conn: Connection, rows: list[dict[str, Any]]) -> None:

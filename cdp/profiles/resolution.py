@@ -7,7 +7,6 @@ customer. Mobile or e-mail never merge two people whose ID numbers differ.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,9 +17,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from cdp.profiles import repository as repo
+from cdp.profiles.ids import new_customer_id
 from cdp.profiles.records import ValidRow
 from cdp.profiles.sources import SourceRegistry
-from cdp.profiles.survivorship import wins
+from cdp.profiles.survivorship import Survivorship
 from cdp.profiles.vault import FieldSealer, ProfileVault, StoredKey, ct_column
 from governance.catalogue import FieldCatalogue, FieldType
 
@@ -62,7 +62,7 @@ class BatchState:
     working: dict[str, Working] = field(default_factory=dict)
     new_links: list[dict[str, Any]] = field(default_factory=list)
     touched_links: list[dict[str, Any]] = field(default_factory=list)
-    digest_rows: list[dict[str, Any]] = field(default_factory=list)
+    digest_rows: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
 def utcnow() -> datetime:
@@ -92,6 +92,7 @@ class BatchApplier:
         self._sources = sources
         self._vault = vault
         self._clock = clock
+        self._survivorship = Survivorship(sources, catalogue.names)
         self._bi_fields = tuple(f.name for f in catalogue.blind_indexed)
         self._match = sources.match_order
         self._columns = [c.name for c in repo.profile_t.columns if c.name != "customer_id"]
@@ -139,7 +140,7 @@ class BatchApplier:
             customer_id, outcome = linked[0], None
         else:
             matched = self._resolve(state, dig)
-            customer_id = matched or str(uuid.uuid4())
+            customer_id = matched or new_customer_id()
             outcome = Outcome.MERGED if matched else Outcome.CREATED
         work = self._working(state, customer_id)
         if work is None:
@@ -204,22 +205,22 @@ class BatchApplier:
             state.touched_links.append({"b_key": row.source_key, "b_at": row.observed_at})
 
     def _survive(self, work: Working, source: str, row: ValidRow) -> bool:
-        provenance = work.row["provenance"]
+        provenance, pending = work.row["provenance"], work.pending
         candidate = (source, row.observed_text)
+        wins = self._survivorship.wins
         changed = False
         for field_name, value in row.values.items():
             current = provenance.get(field_name)
-            if wins(self._sources, field_name, candidate, tuple(current) if current else None):
-                provenance[field_name] = list(candidate)
-                work.pending[field_name] = value
+            if wins(field_name, candidate, (current[0], current[1]) if current else None):
+                provenance[field_name] = [source, row.observed_text]
+                pending[field_name] = value
                 changed = True
         return changed
 
     def _remember(self, state: BatchState, customer_id: str, dig: dict[str, bytes]) -> None:
+        rows = state.digest_rows
         for field_name, digest in dig.items():
-            state.digest_rows.append(
-                {"field": field_name, "digest": digest, "customer_id": customer_id}
-            )
+            rows.append((field_name, digest, customer_id))
             if field_name in self._match:
                 state.known.setdefault((field_name, digest), set()).add(customer_id)
             if field_name == "id_number":
@@ -244,7 +245,7 @@ class BatchApplier:
         repo.insert_rows(conn, repo.profile_t, inserts["profile"])
         repo.update_profiles(conn, updates)
         repo.touch_customers(conn, inserts["touch"])
-        repo.insert_ignoring_duplicates(conn, repo.digest_t, _unique(state.digest_rows))
+        repo.insert_digests(conn, list(dict.fromkeys(state.digest_rows)))
         repo.insert_rows(conn, repo.link_t, self._link_rows(source, state.new_links, now))
         repo.touch_links(conn, source, state.touched_links)
 
@@ -299,10 +300,3 @@ def _key(work: Working) -> StoredKey:
     if work.key is None:
         raise RuntimeError("a working profile without a data key reached the writer")
     return work.key
-
-
-def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[tuple[str, bytes, str], dict[str, Any]] = {}
-    for row in rows:
-        seen.setdefault((row["field"], row["digest"], row["customer_id"]), row)
-    return list(seen.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from cdp.profiles.sources import SourceRegistry
@@ -14,18 +15,35 @@ def canonical_instant(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+class Survivorship:
+    """The survivorship rule with priorities resolved once (it runs for every ingested value).
+
+    Configured source priority decides first, then the more recent observation; a tie keeps
+    the current value, so re-reading the same record never changes anything. A source that has
+    left the registry counts as priority 0.
+    """
+
+    def __init__(self, registry: SourceRegistry, field_names: Iterable[str]):
+        self._priority = {
+            (source, name): system.priority_for(name)
+            for source, system in registry.systems.items()
+            for name in field_names
+        }
+
+    def wins(self, field_name: str, candidate: Provenance, current: Provenance | None) -> bool:
+        """Tells whether a value observed by `candidate` replaces the one held from `current`."""
+        if current is None:
+            return True
+        priority = self._priority
+        new = priority.get((candidate[0], field_name), 0)
+        old = priority.get((current[0], field_name), 0)
+        if new != old:
+            return new > old
+        return candidate[1] > current[1]
+
+
 def wins(
     registry: SourceRegistry, field_name: str, candidate: Provenance, current: Provenance | None
 ) -> bool:
-    """Tells whether a value observed by `candidate` replaces the one held from `current`.
-
-    Configured source priority decides first, then the more recent observation; a tie keeps
-    the current value, so re-reading the same record never changes anything.
-    """
-    if current is None:
-        return True
-    new_priority = registry.priority(candidate[0], field_name)
-    old_priority = registry.priority(current[0], field_name)
-    if new_priority != old_priority:
-        return new_priority > old_priority
-    return candidate[1] > current[1]
+    """Applies the survivorship rule once (see `Survivorship`)."""
+    return Survivorship(registry, [field_name]).wins(field_name, candidate, current)

@@ -1,0 +1,139 @@
+"""Bulk writes through the driver's executemany, for hot paths that move thousands of rows.
+
+SQLAlchemy's per-row bind processing costs more than SQLite's insert itself, so hot paths hand
+pre-adapted tuples straight to the DB-API. Values are adapted here exactly as SQLAlchemy's own
+types store them, so ORM and Core reads see the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Date, DateTime, Table
+
+Adapter = Callable[[Any], Any]
+
+
+class _SqliteDatetime:
+    """Renders datetimes as SQLAlchemy's SQLite DATETIME does (UTC wall time), memoised."""
+
+    def __init__(self) -> None:
+        self._last: tuple[datetime | None, str | None] = (None, None)
+
+    def __call__(self, value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if self._last[0] is value:
+            return self._last[1]
+        moment = value.astimezone(UTC) if value.tzinfo is not None else value
+        text = moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+        self._last = (value, text)
+        return text
+
+
+def _sqlite_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _adapter(column_type: Any, dialect: str) -> Adapter | None:
+    if isinstance(column_type, JSON):
+        return _json
+    if dialect == "sqlite" and isinstance(column_type, DateTime):
+        return _SqliteDatetime()
+    if dialect == "sqlite" and isinstance(column_type, Date):
+        return _sqlite_date
+    return None
+
+
+class BulkInsert:
+    """A prepared INSERT for one table and column list on one dialect."""
+
+    def __init__(self, table: Table, columns: Sequence[str], dialect: str, *, ignore_dupes: bool):
+        self.columns = tuple(columns)
+        mark = "?" if dialect == "sqlite" else "%s"
+        names = ", ".join(f'"{c}"' for c in self.columns)
+        marks = ", ".join([mark] * len(self.columns))
+        verb = "INSERT OR IGNORE" if ignore_dupes and dialect == "sqlite" else "INSERT"
+        tail = " ON CONFLICT DO NOTHING" if ignore_dupes and dialect != "sqlite" else ""
+        self.sql = f'{verb} INTO "{table.name}" ({names}) VALUES ({marks}){tail}'
+        adapters = ((i, _adapter(table.c[c].type, dialect)) for i, c in enumerate(self.columns))
+        self.adapters = tuple((i, fn) for i, fn in adapters if fn is not None)
+        self._getter = itemgetter(*self.columns)
+
+    def adapt(self, rows: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+        """Adapts tuples given in column order (untouched when no column needs it)."""
+        if not self.adapters:
+            return list(rows)
+        adapted: list[Sequence[Any]] = []
+        for row in rows:
+            values = list(row)
+            for index, fn in self.adapters:
+                values[index] = fn(values[index])
+            adapted.append(tuple(values))
+        return adapted
+
+    def from_dicts(self, dicts: Sequence[dict[str, Any]]) -> list[Sequence[Any]]:
+        """Turns row dicts (holding every column) into adapted tuples in column order."""
+        getter = self._getter
+        if len(self.columns) == 1:
+            return self.adapt([(getter(row),) for row in dicts])
+        return self.adapt([getter(row) for row in dicts])
+
+    def execute(self, conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+        """Inserts adapted rows in one executemany."""
+        if rows:
+            conn.exec_driver_sql(self.sql, list(rows))
+
+
+class BulkInserts:
+    """Caches one BulkInsert per (dialect, table, columns, mode)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str, tuple[str, ...], bool], BulkInsert] = {}
+
+    def statement(
+        self, conn: Connection, table: Table, columns: Sequence[str], ignore_dupes: bool
+    ) -> BulkInsert:
+        """Returns the cached statement for these columns."""
+        key = (conn.dialect.name, table.name, tuple(columns), ignore_dupes)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = BulkInsert(
+                table, columns, conn.dialect.name, ignore_dupes=ignore_dupes
+            )
+        return found
+
+    def insert(
+        self,
+        conn: Connection,
+        table: Table,
+        dicts: Sequence[dict[str, Any]],
+        *,
+        ignore_dupes: bool = False,
+    ) -> None:
+        """Inserts row dicts (all with the same keys) into `table`."""
+        if dicts:
+            statement = self.statement(conn, table, tuple(dicts[0]), ignore_dupes)
+            statement.execute(conn, statement.from_dicts(dicts))
+
+    def insert_tuples(
+        self,
+        conn: Connection,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        ignore_dupes: bool = False,
+    ) -> None:
+        """Inserts tuples given in `columns` order into `table`."""
+        if rows:
+            statement = self.statement(conn, table, columns, ignore_dupes)
+            statement.execute(conn, statement.adapt(rows))

@@ -1,0 +1,1 @@
+"""Customer profiles: validation, resolution, survivorship and storage of source records."""

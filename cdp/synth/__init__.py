@@ -1,0 +1,1 @@
+"""Deterministic synthetic customers and source-system exports for demos, tests and benchmarks."""
