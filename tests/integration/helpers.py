@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cdp.profiles.validators import FieldInvalid, validate_field
 from cdp.resources import load_catalogue, shipped_policy_dir
+import contextlib
 
 CDP = str(Path(sys.executable).with_name("cdp"))
 PII_FIELDS = ("full_name", "id_number", "mobile", "landline", "email", "card_no", "home_address")
@@ -54,10 +55,8 @@ def seeded_values(paths: list[Path]) -> set[str]:
             if not raw:
                 continue
             values.add(raw)
-            try:
+            with contextlib.suppress(FieldInvalid):
                 values.add(validate_field(catalogue.get(name), raw))
-            except FieldInvalid:
-                pass
     return {v for v in values if len(v) >= 2 and v not in plain}
 
 

@@ -68,10 +68,12 @@ def test_when_rotation_is_killed_then_records_stay_readable_and_rerun_finishes(
         pytest.fail(f"the kill did not land mid-rotation ({moved} of {total} keys moved)")
     assert read_everyone(settings) == total
     refused = run_cdp(env, "keys", "retire", "1")
-    assert refused.returncode == 2 and "still wraps" in refused.stderr
+    assert refused.returncode == 2
+    assert "still wraps" in refused.stderr
     resumed = run_cdp(env, "keys", "rotate", check=True)
     assert "resumed" in resumed.stdout
-    assert keys_on(platform, 1) == 0 and keys_on(platform, 2) == total
+    assert keys_on(platform, 1) == 0
+    assert keys_on(platform, 2) == total
     run_cdp(env, "keys", "retire", "1", check=True)
     assert not (settings.key_dir / "kek" / "v1.key").exists()
     assert read_everyone(settings) == total
