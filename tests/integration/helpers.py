@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -11,7 +12,6 @@ from pathlib import Path
 
 from cdp.profiles.validators import FieldInvalid, validate_field
 from cdp.resources import load_catalogue, shipped_policy_dir
-import contextlib
 
 CDP = str(Path(sys.executable).with_name("cdp"))
 PII_FIELDS = ("full_name", "id_number", "mobile", "landline", "email", "card_no", "home_address")
