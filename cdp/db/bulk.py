@@ -93,6 +93,19 @@ class BulkInsert:
             conn.exec_driver_sql(self.sql, list(rows))
 
 
+class BulkUpdate(BulkInsert):
+    """A prepared UPDATE of some columns by key columns, run as one executemany."""
+
+    def __init__(
+        self, table: Table, columns: Sequence[str], keys: Sequence[str], dialect: str
+    ):
+        super().__init__(table, [*columns, *keys], dialect, ignore_dupes=False)
+        mark = "?" if dialect == "sqlite" else "%s"
+        sets = ", ".join(f'"{c}" = {mark}' for c in columns)
+        where = " AND ".join(f'"{k}" = {mark}' for k in keys)
+        self.sql = f'UPDATE "{table.name}" SET {sets} WHERE {where}'
+
+
 class BulkInserts:
     """Caches one BulkInsert per (dialect, table, columns, mode)."""
 
@@ -123,6 +136,20 @@ class BulkInserts:
         if dicts:
             statement = self.statement(conn, table, tuple(dicts[0]), ignore_dupes)
             statement.execute(conn, statement.from_dicts(dicts))
+
+    def update(
+        self, conn: Connection, table: Table, keys: Sequence[str],
+        dicts: Sequence[dict[str, Any]],
+    ) -> None:
+        """Updates rows identified by `keys`, setting every other key of the dicts."""
+        if not dicts:
+            return
+        columns = tuple(c for c in dicts[0] if c not in keys)
+        cache_key = (conn.dialect.name, table.name, (*columns, "|", *keys), False)
+        found = self._cache.get(cache_key)
+        if found is None:
+            found = self._cache[cache_key] = BulkUpdate(table, columns, keys, conn.dialect.name)
+        found.execute(conn, found.from_dicts(dicts))
 
     def insert_tuples(
         self,

@@ -1,104 +1,126 @@
-"""All profile-store SQL: set-based reads and executemany writes, never row-by-row ORM adds."""
+"""All profile-store SQL: set-based reads and executemany writes at the driver level.
+
+Reads use fixed statements on the driver cursor (cdp.db.hot) and writes use driver executemany
+(cdp.db.bulk): SQLAlchemy's per-statement and per-row overhead is larger than the database work
+on these paths. Values are normalised here so callers see the same types on SQLite and PostgreSQL.
+"""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, Table, delete, func, select
 
 from cdp.db.bulk import BulkInserts
+from cdp.db.hot import HotInQuery, HotQuery
 from cdp.db.models import BlindIndex, Customer, CustomerKey, Profile, SourceLink, table_of
 from cdp.profiles.vault import StoredKey
 
-CHUNK = 500
 customer_t: Table = table_of(Customer)
 key_t: Table = table_of(CustomerKey)
 profile_t: Table = table_of(Profile)
 digest_t: Table = table_of(BlindIndex)
 link_t: Table = table_of(SourceLink)
+PROFILE_COLUMNS = tuple(c.name for c in profile_t.columns)
+_BULK = BulkInserts()
+
+_LINKS = HotInQuery(
+    "SELECT source_key, customer_id, last_observed_at FROM source_link "
+    "WHERE source = ? AND source_key IN ({marks})"
+)
+_DIGESTS = HotInQuery(
+    "SELECT digest, customer_id FROM blind_index WHERE field = ? AND digest IN ({marks})"
+)
+_DIGESTS_OF = HotInQuery(
+    "SELECT customer_id, digest FROM blind_index WHERE field = ? AND customer_id IN ({marks})"
+)
+_BY_DIGEST = HotQuery(
+    "SELECT customer_id FROM blind_index WHERE field = ? AND digest = ? ORDER BY customer_id"
+)
+_PROFILES = HotInQuery(
+    f"SELECT {', '.join(PROFILE_COLUMNS)} FROM profile WHERE customer_id IN ({{marks}})"
+)
+_KEYS = HotInQuery(
+    "SELECT customer_id, wrapped_key, kek_version, dek_version FROM customer_key "
+    "WHERE customer_id IN ({marks})"
+)
 
 
-def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    """Splits a long IN list so that no statement exceeds the driver's parameter limit."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def as_utc(moment: datetime | str | None) -> datetime | None:
+    """Reads a stored instant (SQLite gives naive UTC text) as an aware UTC datetime."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def as_date(value: date | str | None) -> date | None:
+    """Reads a stored date (SQLite gives ISO text) as a date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def as_json(value: Any) -> Any:
+    """Reads a stored JSON value (SQLite gives text) as Python data."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def find_links_with_time(
     conn: Connection, source: str, keys: Sequence[str]
 ) -> dict[str, tuple[str, datetime | None]]:
     """Maps source keys already linked for `source` to their customer and last observation."""
-    found: dict[str, tuple[str, datetime | None]] = {}
-    cols = (link_t.c.source_key, link_t.c.customer_id, link_t.c.last_observed_at)
-    for part in chunks(list(dict.fromkeys(keys))):
-        query = select(*cols).where(link_t.c.source == source, link_t.c.source_key.in_(part))
-        found.update({key: (cid, seen) for key, cid, seen in conn.execute(query)})
-    return found
+    rows = _LINKS.all(conn, [source], list(dict.fromkeys(keys)))
+    return {key: (cid, as_utc(seen)) for key, cid, seen in rows}
 
 
 def find_digests(
-    conn: Connection, field_names: Sequence[str], digests: Sequence[bytes]
+    conn: Connection, wanted: Mapping[str, Sequence[bytes]]
 ) -> dict[tuple[str, bytes], set[str]]:
     """Maps (field, digest) pairs to the customers known by that identifier value."""
     found: dict[tuple[str, bytes], set[str]] = defaultdict(set)
-    for part in chunks(digests):
-        query = select(digest_t.c.field, digest_t.c.digest, digest_t.c.customer_id).where(
-            digest_t.c.field.in_(field_names), digest_t.c.digest.in_(part)
-        )
-        for field_name, digest, cid in conn.execute(query):
+    for field_name, digests in wanted.items():
+        for digest, cid in _DIGESTS.all(conn, [field_name], list(dict.fromkeys(digests))):
             found[(field_name, bytes(digest))].add(cid)
     return found
 
 
-def digests_of(
-    conn: Connection, field_name: str, customer_ids: Sequence[str]
-) -> dict[str, set[bytes]]:
+def digests_of(conn: Connection, field_name: str, customer_ids: Sequence[str]) -> dict[str, set[bytes]]:
     """Returns every digest of one field held for each given customer."""
     found: dict[str, set[bytes]] = defaultdict(set)
-    for part in chunks(customer_ids):
-        query = select(digest_t.c.customer_id, digest_t.c.digest).where(
-            digest_t.c.field == field_name, digest_t.c.customer_id.in_(part)
-        )
-        for cid, digest in conn.execute(query):
-            found[cid].add(bytes(digest))
+    for cid, digest in _DIGESTS_OF.all(conn, [field_name], customer_ids):
+        found[cid].add(bytes(digest))
     return found
 
 
 def customers_by_digest(conn: Connection, field_name: str, digest: bytes) -> list[str]:
-    """Returns the customers known by one identifier value, oldest link first."""
-    query = (
-        select(digest_t.c.customer_id)
-        .where(digest_t.c.field == field_name, digest_t.c.digest == digest)
-        .order_by(digest_t.c.customer_id)
-    )
-    return list(conn.execute(query).scalars())
+    """Returns the customers known by one identifier value, in id order."""
+    return [cid for (cid,) in _BY_DIGEST.all(conn, (field_name, digest))]
 
 
 def load_profiles(conn: Connection, customer_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Loads whole profile rows (ciphertext stays sealed) keyed by customer."""
     rows: dict[str, dict[str, Any]] = {}
-    for part in chunks(customer_ids):
-        for row in conn.execute(select(profile_t).where(profile_t.c.customer_id.in_(part))):
-            rows[row.customer_id] = dict(row._mapping)
+    for values in _PROFILES.all(conn, [], customer_ids):
+        row = dict(zip(PROFILE_COLUMNS, values, strict=True))
+        row["provenance"] = as_json(row["provenance"]) or {}
+        row["open_date"] = as_date(row["open_date"])
+        row["updated_at"] = as_utc(row["updated_at"])
+        rows[row["customer_id"]] = row
     return rows
 
 
 def load_keys(conn: Connection, customer_ids: Sequence[str]) -> dict[str, StoredKey]:
     """Loads the wrapped data keys of the given customers (shredded customers have none)."""
-    keys: dict[str, StoredKey] = {}
-    cols = (key_t.c.customer_id, key_t.c.wrapped_key, key_t.c.kek_version, key_t.c.dek_version)
-    for part in chunks(customer_ids):
-        for cid, wrapped, kek, dek in conn.execute(
-            select(*cols).where(key_t.c.customer_id.in_(part))
-        ):
-            keys[cid] = StoredKey(bytes(wrapped), kek, dek)
-    return keys
-
-
-_BULK = BulkInserts()
+    return {
+        cid: StoredKey(bytes(wrapped), kek, dek)
+        for cid, wrapped, kek, dek in _KEYS.all(conn, [], customer_ids)
+    }
 
 
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -113,39 +135,20 @@ def insert_digests(conn: Connection, rows: list[tuple[str, bytes, str]]) -> None
 
 def update_profiles(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Rewrites whole profile rows of existing customers in one executemany."""
-    if not rows:
-        return
-    columns = [c.name for c in profile_t.columns if c.name != "customer_id"]
-    statement = (
-        update(profile_t)
-        .where(profile_t.c.customer_id == bindparam("b_customer_id"))
-        .values({name: bindparam(f"b_{name}") for name in columns})
-    )
-    conn.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in rows])
+    _BULK.update(conn, profile_t, ("customer_id",), rows)
 
 
 def touch_links(conn: Connection, source: str, rows: list[dict[str, Any]]) -> None:
     """Moves last_observed_at forward on links that saw a newer record."""
-    if not rows:
-        return
-    statement = (
-        update(link_t)
-        .where(link_t.c.source == source, link_t.c.source_key == bindparam("b_key"))
-        .values(last_observed_at=bindparam("b_at"))
+    _BULK.update(
+        conn, link_t, ("source", "source_key"),
+        [{"last_observed_at": r["at"], "source": source, "source_key": r["key"]} for r in rows],
     )
-    conn.execute(statement, rows)
 
 
 def touch_customers(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Stamps updated_at on customers whose profile changed."""
-    if not rows:
-        return
-    statement = (
-        update(customer_t)
-        .where(customer_t.c.customer_id == bindparam("b_cid"))
-        .values(updated_at=bindparam("b_at"))
-    )
-    conn.execute(statement, rows)
+    _BULK.update(conn, customer_t, ("customer_id",), rows)
 
 
 def delete_where_customer(conn: Connection, table: Table, customer_id: str) -> int:
@@ -156,8 +159,4 @@ def delete_where_customer(conn: Connection, table: Table, customer_id: str) -> i
 
 def count_rows(conn: Connection, tables: Iterable[Table]) -> Mapping[str, int]:
     """Counts rows per table for summaries."""
-    from sqlalchemy import func
-
-    return {
-        t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one()) for t in tables
-    }
+    return {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one()) for t in tables}

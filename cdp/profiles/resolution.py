@@ -70,13 +70,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
-    """Treats naive datetimes read back from SQLite as the UTC they were written in."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 class BatchApplier:
     """Resolves, merges and writes one batch inside the caller's transaction."""
 
@@ -119,8 +112,8 @@ class BatchApplier:
         digests: list[dict[str, bytes]],
     ) -> BatchState:
         links = repo.find_links_with_time(conn, source, [r.source_key for r in rows])
-        wanted = list({d[f] for d in digests for f in self._match if f in d})
-        known = repo.find_digests(conn, self._match, wanted)
+        wanted = {f: [d[f] for d in digests if f in d] for f in self._match}
+        known = repo.find_digests(conn, wanted)
         candidates = list(
             {cid for cid, _ in links.values()} | {c for s in known.values() for c in s}
         )
@@ -183,7 +176,7 @@ class BatchApplier:
             if key is None:
                 return None
             work = Working(customer_id, False, dict(state.profiles[customer_id]), key)
-            work.row["provenance"] = dict(work.row["provenance"] or {})
+            work.row["provenance"] = dict(work.row["provenance"])
         else:
             key, sealer = self._vault.new_key(customer_id)
             row: dict[str, Any] = dict.fromkeys(self._columns)
@@ -200,9 +193,8 @@ class BatchApplier:
 
     @staticmethod
     def _touch_link(state: BatchState, row: ValidRow, last: datetime | None) -> None:
-        last = as_utc(last)
         if last is None or row.observed_at > last:
-            state.touched_links.append({"b_key": row.source_key, "b_at": row.observed_at})
+            state.touched_links.append({"key": row.source_key, "at": row.observed_at})
 
     def _survive(self, work: Working, source: str, row: ValidRow) -> bool:
         provenance, pending = work.row["provenance"], work.pending
@@ -239,7 +231,7 @@ class BatchApplier:
                 self._queue_new(inserts, work, now)
             else:
                 updates.append(work.row)
-                inserts["touch"].append({"b_cid": work.customer_id, "b_at": now})
+                inserts["touch"].append({"updated_at": now, "customer_id": work.customer_id})
         repo.insert_rows(conn, repo.customer_t, inserts["customer"])
         repo.insert_rows(conn, repo.key_t, inserts["key"])
         repo.insert_rows(conn, repo.profile_t, inserts["profile"])

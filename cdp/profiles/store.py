@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from cdp.profiles import repository as repo
-from cdp.profiles.vault import ProfileVault, ct_column
+from cdp.db.hot import HotQuery
+from cdp.profiles.vault import ProfileVault, StoredKey, ct_column
 from governance.catalogue import FieldCatalogue
 
 
@@ -36,35 +36,41 @@ class ProfileStore:
     def __init__(self, *, catalogue: FieldCatalogue, vault: ProfileVault):
         self._catalogue = catalogue
         self._vault = vault
+        self._queries: dict[tuple[str, ...], HotQuery] = {}
 
     def read(
         self, conn: Connection, customer_id: str, fields: Iterable[str] | None = None
     ) -> ProfileValues:
         """Returns the requested fields (default all); decrypts nothing that was not asked for."""
-        wanted = list(fields) if fields is not None else list(self._catalogue.names)
-        row = conn.execute(
-            select(repo.profile_t).where(repo.profile_t.c.customer_id == customer_id)
-        ).first()
-        if row is None:
+        wanted = tuple(fields) if fields is not None else self._catalogue.names
+        columns = tuple(self._column(name) for name in wanted)
+        rows = self._query(columns).all(conn, (customer_id,))
+        if not rows:
             raise CustomerNotFound(customer_id)
-        data = row._mapping
-        values = {name: _plain(data[name]) for name in wanted if not self._is_encrypted(name)}
-        secret = [name for name in wanted if self._is_encrypted(name)]
+        *stored, wrapped, kek_version, dek_version = rows[0]
+        data = dict(zip(wanted, stored, strict=True))
+        secret = [name for name in wanted if self._catalogue.get(name).encrypted]
+        values = {name: _plain(data[name]) for name in wanted if name not in secret}
         if secret:
-            values.update(self._open(conn, customer_id, data, secret))
+            if wrapped is None:
+                raise CustomerErased(customer_id)
+            key = StoredKey(bytes(wrapped), kek_version, dek_version)
+            values.update(self._vault.open_fields(customer_id, key, data, secret))
         return ProfileValues(customer_id, {name: values[name] for name in wanted})
 
-    def _is_encrypted(self, name: str) -> bool:
-        return self._catalogue.get(name).encrypted
+    def _column(self, name: str) -> str:
+        return ct_column(name) if self._catalogue.get(name).encrypted else name
 
-    def _open(
-        self, conn: Connection, customer_id: str, data: Any, names: list[str]
-    ) -> dict[str, str | None]:
-        key = repo.load_keys(conn, [customer_id]).get(customer_id)
-        if key is None:
-            raise CustomerErased(customer_id)
-        ciphertexts = {name: data[ct_column(name)] for name in names}
-        return self._vault.open_fields(customer_id, key, ciphertexts, names)
+    def _query(self, columns: tuple[str, ...]) -> HotQuery:
+        query = self._queries.get(columns)
+        if query is None:
+            picked = ", ".join(f"p.{c}" for c in columns)
+            query = self._queries[columns] = HotQuery(
+                f"SELECT {picked}{', ' if picked else ''}k.wrapped_key, k.kek_version, "
+                "k.dek_version FROM profile p LEFT JOIN customer_key k "
+                "ON k.customer_id = p.customer_id WHERE p.customer_id = ?"
+            )
+        return query
 
 
 def _plain(value: Any) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from cdp.crypto import Aead, BlindIndexer, CipherSuite, DataKeyring, Sealer, field_aad, unseal
+from cdp.crypto import Aead, BlindIndexer, CipherSuite, DataKeyring, Sealer, unseal
 
 TABLE = "profile"
 
@@ -94,6 +94,7 @@ class ProfileVault:
     ) -> dict[str, str | None]:
         """Decrypts only the wanted fields of one customer; absent values stay None."""
         aead = None
+        tail = f"|{customer_id}|{key.dek_version}".encode()
         opened: dict[str, str | None] = {}
         for field_name in wanted:
             blob = ciphertexts.get(field_name)
@@ -104,6 +105,6 @@ class ProfileVault:
                 aead = self._keyring.aead_for(
                     customer_id, key.wrapped, key.kek_version, key.dek_version
                 )
-            aad = field_aad(TABLE, ct_column(field_name), customer_id, key.dek_version)
+            aad = _column_aad(field_name) + tail
             opened[field_name] = unseal(aead, bytes(blob), aad).decode()
         return opened
