@@ -200,7 +200,11 @@ def retire(engine: Engine, provider: KekProvider, version: int) -> None:
 
 
 def shred(engine: Engine, keyring: DataKeyring, customer_id: str) -> None:
-    """Crypto-shreds one customer: destroys the data key and every blind index of theirs."""
+    """Crypto-shreds one customer: destroys the data key and every blind index of theirs.
+
+    Deleted rows can survive in free pages, the SQLite WAL or PostgreSQL dead tuples, so the
+    delete overwrites freed content and the files are then compacted (see `_purge_freed`).
+    """
     customer_t = table_of(Customer)
     with transaction(engine) as conn:
         found = conn.execute(
@@ -208,6 +212,8 @@ def shred(engine: Engine, keyring: DataKeyring, customer_id: str) -> None:
         ).first()
         if found is None:
             raise KeyAdminError("no such customer")
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA secure_delete=ON")
         repo.delete_where_customer(conn, repo.key_t, customer_id)
         repo.delete_where_customer(conn, repo.digest_t, customer_id)
         conn.execute(
@@ -216,6 +222,17 @@ def shred(engine: Engine, keyring: DataKeyring, customer_id: str) -> None:
             .values(shredded_at=utcnow())
         )
     keyring.forget(customer_id)
+    _purge_freed(engine)
+
+
+def _purge_freed(engine: Engine) -> None:
+    """Pushes deleted key material out of the WAL (SQLite) or dead tuples (PostgreSQL)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            conn.exec_driver_sql("VACUUM customer_key")
+            conn.exec_driver_sql("VACUUM blind_index")
 
 
 def _set_status(conn: Connection, version: int, value: str) -> None:

@@ -96,9 +96,7 @@ class BulkInsert:
 class BulkUpdate(BulkInsert):
     """A prepared UPDATE of some columns by key columns, run as one executemany."""
 
-    def __init__(
-        self, table: Table, columns: Sequence[str], keys: Sequence[str], dialect: str
-    ):
+    def __init__(self, table: Table, columns: Sequence[str], keys: Sequence[str], dialect: str):
         super().__init__(table, [*columns, *keys], dialect, ignore_dupes=False)
         mark = "?" if dialect == "sqlite" else "%s"
         sets = ", ".join(f'"{c}" = {mark}' for c in columns)
@@ -138,7 +136,10 @@ class BulkInserts:
             statement.execute(conn, statement.from_dicts(dicts))
 
     def update(
-        self, conn: Connection, table: Table, keys: Sequence[str],
+        self,
+        conn: Connection,
+        table: Table,
+        keys: Sequence[str],
         dicts: Sequence[dict[str, Any]],
     ) -> None:
         """Updates rows identified by `keys`, setting every other key of the dicts."""

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table, delete, func, select
 from cdp.db.bulk import BulkInserts
 from cdp.db.hot import HotInQuery, HotQuery
 from cdp.db.models import BlindIndex, Customer, CustomerKey, Profile, SourceLink, table_of
+from cdp.profiles.survivorship import unpack_provenance
 from cdp.profiles.vault import StoredKey
 
 customer_t: Table = table_of(Customer)
@@ -90,7 +91,9 @@ def find_digests(
     return found
 
 
-def digests_of(conn: Connection, field_name: str, customer_ids: Sequence[str]) -> dict[str, set[bytes]]:
+def digests_of(
+    conn: Connection, field_name: str, customer_ids: Sequence[str]
+) -> dict[str, set[bytes]]:
     """Returns every digest of one field held for each given customer."""
     found: dict[str, set[bytes]] = defaultdict(set)
     for cid, digest in _DIGESTS_OF.all(conn, [field_name], customer_ids):
@@ -108,7 +111,7 @@ def load_profiles(conn: Connection, customer_ids: Sequence[str]) -> dict[str, di
     rows: dict[str, dict[str, Any]] = {}
     for values in _PROFILES.all(conn, [], customer_ids):
         row = dict(zip(PROFILE_COLUMNS, values, strict=True))
-        row["provenance"] = as_json(row["provenance"]) or {}
+        row["provenance"] = unpack_provenance(as_json(row["provenance"]))
         row["open_date"] = as_date(row["open_date"])
         row["updated_at"] = as_utc(row["updated_at"])
         rows[row["customer_id"]] = row
@@ -141,7 +144,9 @@ def update_profiles(conn: Connection, rows: list[dict[str, Any]]) -> None:
 def touch_links(conn: Connection, source: str, rows: list[dict[str, Any]]) -> None:
     """Moves last_observed_at forward on links that saw a newer record."""
     _BULK.update(
-        conn, link_t, ("source", "source_key"),
+        conn,
+        link_t,
+        ("source", "source_key"),
         [{"last_observed_at": r["at"], "source": source, "source_key": r["key"]} for r in rows],
     )
 
@@ -159,4 +164,6 @@ def delete_where_customer(conn: Connection, table: Table, customer_id: str) -> i
 
 def count_rows(conn: Connection, tables: Iterable[Table]) -> Mapping[str, int]:
     """Counts rows per table for summaries."""
-    return {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one()) for t in tables}
+    return {
+        t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one()) for t in tables
+    }

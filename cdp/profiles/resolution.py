@@ -20,7 +20,7 @@ from cdp.profiles import repository as repo
 from cdp.profiles.ids import new_customer_id
 from cdp.profiles.records import ValidRow
 from cdp.profiles.sources import SourceRegistry
-from cdp.profiles.survivorship import Survivorship
+from cdp.profiles.survivorship import Survivorship, pack_provenance
 from cdp.profiles.vault import FieldSealer, ProfileVault, StoredKey, ct_column
 from governance.catalogue import FieldCatalogue, FieldType
 
@@ -176,7 +176,6 @@ class BatchApplier:
             if key is None:
                 return None
             work = Working(customer_id, False, dict(state.profiles[customer_id]), key)
-            work.row["provenance"] = dict(work.row["provenance"])
         else:
             key, sealer = self._vault.new_key(customer_id)
             row: dict[str, Any] = dict.fromkeys(self._columns)
@@ -199,12 +198,17 @@ class BatchApplier:
     def _survive(self, work: Working, source: str, row: ValidRow) -> bool:
         provenance, pending = work.row["provenance"], work.pending
         candidate = (source, row.observed_text)
+        if not provenance:  # nothing held yet: every value survives
+            entry = list(candidate)
+            provenance.update(dict.fromkeys(row.values, entry))
+            pending.update(row.values)
+            return bool(row.values)
         wins = self._survivorship.wins
         changed = False
         for field_name, value in row.values.items():
             current = provenance.get(field_name)
             if wins(field_name, candidate, (current[0], current[1]) if current else None):
-                provenance[field_name] = [source, row.observed_text]
+                provenance[field_name] = list(candidate)
                 pending[field_name] = value
                 changed = True
         return changed
@@ -226,6 +230,7 @@ class BatchApplier:
             if not work.pending:
                 continue
             self._seal_pending(work)
+            work.row["provenance"] = pack_provenance(work.row["provenance"])
             work.row["updated_at"] = now
             if work.is_new:
                 self._queue_new(inserts, work, now)

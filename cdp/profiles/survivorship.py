@@ -47,3 +47,24 @@ def wins(
 ) -> bool:
     """Applies the survivorship rule once (see `Survivorship`)."""
     return Survivorship(registry, [field_name]).wins(field_name, candidate, current)
+
+
+StoredProvenance = list[list[object]]  # [[source, observed_at, [field, ...]], ...]
+
+
+def pack_provenance(provenance: dict[str, list[str]]) -> StoredProvenance:
+    """Groups fields by the observation that supplied them: a few hundred bytes a profile."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for field_name, (source, observed) in provenance.items():
+        groups.setdefault((source, observed), []).append(field_name)
+    return [[source, observed, fields] for (source, observed), fields in groups.items()]
+
+
+def unpack_provenance(stored: StoredProvenance | None) -> dict[str, list[str]]:
+    """Expands stored groups back into field -> [source, observed_at]."""
+    provenance: dict[str, list[str]] = {}
+    for source, observed, fields in stored or ():
+        entry = [str(source), str(observed)]
+        for field_name in fields:  # type: ignore[attr-defined]
+            provenance[str(field_name)] = entry
+    return provenance

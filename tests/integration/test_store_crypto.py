@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select, update
 
@@ -174,3 +176,21 @@ def test_when_rotation_stopped_half_way_then_records_read_and_rerun_resumes(
     assert resumed.rewrapped == 1
     keyadmin.retire(platform.engine, platform.kek, 1)
     assert read(platform, second, "mobile") == {"mobile": "13912345678"}
+
+
+def test_when_a_customer_is_shredded_then_the_key_bytes_are_gone_from_the_files(
+    platform: Platform,
+) -> None:
+    if not platform.settings.is_sqlite:
+        pytest.skip("file-level check; PostgreSQL is vacuumed instead")
+    first, _ = load(platform)
+    with platform.engine.connect() as conn:
+        wrapped = bytes(
+            conn.execute(
+                select(CustomerKey.wrapped_key).where(CustomerKey.customer_id == first)
+            ).scalar_one()
+        )
+    keyadmin.shred(platform.engine, platform.keyring, first)
+    database = Path(platform.settings.database_url.removeprefix("sqlite:///"))
+    for path in database.parent.glob(database.name + "*"):
+        assert wrapped not in path.read_bytes(), path.name
