@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import random
 import statistics
 import time
@@ -40,24 +41,21 @@ def fresh_platform(root: Path, name: str) -> Platform:
     return build_platform(settings)
 
 
-def timed_ingest(
-    platform: Platform, files: dict[str, Path], vault: Any = None
-) -> tuple[int, float]:
-    """Ingests every file once; returns rows read and seconds spent."""
-    applier = BatchApplier(
-        catalogue=platform.catalogue, sources=platform.sources, vault=vault or platform.vault
-    )
+def timed_ingest(platform: Platform, files: dict[str, Path], plain: bool) -> float:
+    """Ingests every file into a fresh store; returns profiles (rows read) per second."""
+    vault: Any = PlainVault(platform.keyring.active_kek_version) if plain else platform.vault
+    applier = BatchApplier(catalogue=platform.catalogue, sources=platform.sources, vault=vault)
     ingestor = Ingestor(
         engine=platform.engine,
         catalogue=platform.catalogue,
         sources=platform.sources,
         applier=applier,
-        batch_size=2000,
+        batch_size=platform.settings.ingest_batch_size,
     )
     rows, started = 0, time.perf_counter()
     for source in SOURCES:
         rows += ingestor.ingest_file(files[source], source).read
-    return rows, time.perf_counter() - started
+    return rows / (time.perf_counter() - started)
 
 
 def p50_us(samples: list[float]) -> float:
@@ -67,8 +65,6 @@ def p50_us(samples: list[float]) -> float:
 
 def lookup_us(platform: Platform, files: dict[str, Path], rounds: int) -> float:
     """Median time of one blind-index search by mobile, input validation included."""
-    import csv
-
     with files["core_banking"].open(encoding="utf-8") as handle:
         mobiles = [row["mobile"] for row in csv.DictReader(handle) if row.get("mobile")]
     rng = random.Random(7)
@@ -102,30 +98,47 @@ def decrypt_us(platform: Platform, rounds: int) -> tuple[float, float]:
 
 
 def run(root: Path, *, quick: bool) -> dict[str, dict[str, Any]]:
-    """Runs the issue 2 benchmarks in `root`."""
+    """Runs the issue 2 benchmarks in `root`: secure and plain ingests interleaved, best of N."""
     from cdp.synth.files import generate_demo_files
 
-    customers = 5_000 if quick else 20_000
-    files, _ = generate_demo_files(root / "data", customers, 20261123)
-    secure = fresh_platform(root, "secure")
-    plain = fresh_platform(root, "plain")
+    customers, rounds = (5_000, 2) if quick else (20_000, 3)
+    files, summary = generate_demo_files(root / "data", customers, 20261123)
+    secure_rates, plain_rates = [], []
+    secure = None
+    for attempt in range(rounds):
+        for plain in (False, True):
+            platform = fresh_platform(root, f"{'plain' if plain else 'secure'}-{attempt}")
+            (plain_rates if plain else secure_rates).append(timed_ingest(platform, files, plain))
+            if plain or attempt < rounds - 1:
+                platform.close()
+            else:
+                secure = platform
+    if secure is None:
+        raise RuntimeError("no secure store was kept for the read benchmarks")
     try:
-        plain_rows, plain_s = timed_ingest(
-            plain, files, PlainVault(plain.keyring.active_kek_version)
-        )
-        rows, secure_s = timed_ingest(secure, files)
-        rate, plain_rate = rows / secure_s, plain_rows / plain_s
         lookup = lookup_us(secure, files, 500 if quick else 3000)
         opened, read = decrypt_us(secure, 500 if quick else 3000)
     finally:
         secure.close()
-        plain.close()
+    rate, plain_rate = max(secure_rates), max(plain_rates)
     return {
-        "ingest_profiles_per_s": metric(rate, "profiles/s", ">= 10000", rows=rows),
+        "ingest_profiles_per_s": metric(
+            rate,
+            "profiles/s",
+            ">= 10000",
+            rows=sum(summary.rows.values()),
+            runs=[round(r) for r in secure_rates],
+        ),
         "ingest_vs_plain_ratio": metric(
-            rate / plain_rate, "ratio", ">= 0.6", plain_profiles_per_s=round(plain_rate)
+            rate / plain_rate,
+            "ratio",
+            ">= 0.6",
+            plain_profiles_per_s=round(plain_rate),
+            plain_runs=[round(r) for r in plain_rates],
         ),
         "blind_index_lookup_us": metric(lookup, "us (p50)", "<= 100"),
-        "profile_decrypt_us": metric(opened, "us (p50)", "<= 50", fields=10),
+        "profile_decrypt_us": metric(
+            opened, "us (p50)", "<= 50", fields=len(secure.catalogue.encrypted)
+        ),
         "profile_read_us": metric(read, "us (p50)", "reported", note="row fetch + decrypt"),
     }

@@ -38,19 +38,27 @@ def seal(aead: Aead, suite: CipherSuite, key_version: int, plaintext: bytes, aad
 
 
 class Sealer:
-    """Seals many format-1 values under one key and key version, the header packed once."""
+    """Seals many format-1 values under one key and key version, the header packed once.
 
-    __slots__ = ("_aead", "_header")
+    Nonces come from one `os.urandom` draw per eight values instead of one per value: the
+    random source is the same, the system calls are fewer.
+    """
+
+    __slots__ = ("_aead", "_header", "_nonces")
 
     def __init__(self, aead: Aead, suite: CipherSuite, key_version: int) -> None:
         if not 0 < key_version <= _MAX_KEY_VERSION:
             raise ValueError("key version must be between 1 and 65535")
         self._aead = aead
         self._header = _HEADER.pack(FIELD_FORMAT_V1, SUITE_CODES[suite], key_version)
+        self._nonces: list[bytes] = []
 
     def seal(self, plaintext: bytes, aad: bytes) -> bytes:
         """Encrypts one value under a fresh random nonce; same bytes layout as `seal`."""
-        nonce = os.urandom(NONCE_LENGTH)
+        if not self._nonces:
+            pool = os.urandom(NONCE_LENGTH * 8)
+            self._nonces = [pool[i : i + NONCE_LENGTH] for i in range(0, len(pool), NONCE_LENGTH)]
+        nonce = self._nonces.pop()
         header = self._header
         return header + nonce + self._aead.encrypt(nonce, plaintext, header + aad)
 
