@@ -6,7 +6,11 @@ Only masked values are ever printed; the store holds ciphertext and blind indexe
 from __future__ import annotations
 
 import csv
+import json
+import sys
 import time
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +26,7 @@ from cdp.profiles.validators import validate_field
 from cdp.settings import Settings
 from masking.display import mask_email, mask_id, mask_mobile, mask_pan
 
-console = Console(highlight=False)
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
 SOURCES = ("core_banking", "credit_card", "mobile_app")
 LOOKUPS = (
     ("id_number", mask_id),
@@ -58,7 +62,7 @@ def run_demo(settings: Settings, *, customers: int, seed: int, reset: bool) -> N
     try:
         lines = [_ingest(platform, source, files[source]) for source in SOURCES]
         _print_ingest(lines)
-        _lookups(platform, files["core_banking"], files["mobile_app"])
+        _lookups(platform, [files[source] for source in SOURCES])
         _stored(platform, lines, time.perf_counter() - started)
     finally:
         platform.close()
@@ -130,9 +134,11 @@ def _print_ingest(lines: list[IngestLine]) -> None:
     console.print(table)
 
 
-def _lookups(platform: Platform, core: Path, app: Path) -> None:
+def _lookups(platform: Platform, paths: list[Path]) -> None:
     _step(4, "blind-index lookups (exact match, nothing decrypted)")
-    samples = _first_values(core) | _first_values(app)
+    samples: dict[str, str] = {}
+    for path in reversed(paths):
+        samples |= _first_values(path)
     for field_name, mask in LOOKUPS:
         value = samples.get(field_name)
         if not value:
@@ -147,16 +153,21 @@ def _lookups(platform: Platform, core: Path, app: Path) -> None:
 
 def _first_values(path: Path) -> dict[str, str]:
     found: dict[str, str] = {}
-    if path.suffix != ".csv":
-        return found
-    with path.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            for field_name, _ in LOOKUPS:
-                if row.get(field_name) and field_name not in found:
-                    found[field_name] = row[field_name]
-            if len(found) == len(LOOKUPS):
-                break
+    for row in _rows(path):
+        for field_name, _ in LOOKUPS:
+            if row.get(field_name) and field_name not in found:
+                found[field_name] = str(row[field_name])
+        if len(found) == len(LOOKUPS):
+            break
     return found
+
+
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        if path.suffix == ".csv":
+            yield from csv.DictReader(handle)
+        else:
+            yield from (json.loads(line) for line in handle if line.strip())
 
 
 def _stored(platform: Platform, lines: list[IngestLine], elapsed: float) -> None:
@@ -173,10 +184,18 @@ def _stored(platform: Platform, lines: list[IngestLine], elapsed: float) -> None
         sample = conn.execute(
             select(Profile.mobile_ct).where(Profile.mobile_ct.is_not(None))
         ).first()
+        spread = Counter(
+            n
+            for (n,) in conn.execute(
+                select(func.count()).select_from(SourceLink).group_by(SourceLink.customer_id)
+            )
+        )
     merges = sum(line.summary.merged for line in lines)
     for name, value in count.items():
         console.print(f"  {name:<20} {value:>8,}")
     console.print(f"  {'records merged':<20} {merges:>8,}")
+    known = ", ".join(f"{spread[n]:,} by {n}" for n in sorted(spread))
+    console.print(f"  customers known to 1, 2, 3 source systems: {known}")
     if sample and sample[0]:
         blob = bytes(sample[0])
         console.print(
