@@ -6,6 +6,7 @@ import csv
 import random
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +98,14 @@ def decrypt_us(platform: Platform, rounds: int) -> tuple[float, float]:
     return p50_us(opens), p50_us(reads)
 
 
-def run(root: Path, *, quick: bool) -> dict[str, dict[str, Any]]:
-    """Runs the issue 2 benchmarks in `root`: secure and plain ingests interleaved, best of N."""
+Extra = Callable[..., dict[str, dict[str, Any]]]
+
+
+def run(root: Path, *, quick: bool, extra: Extra | None = None) -> dict[str, dict[str, Any]]:
+    """Runs the issue 2 benchmarks in `root`: secure and plain ingests interleaved, best of N.
+
+    `extra(platform, decrypt_us, quick=...)` runs further benchmarks on the loaded store.
+    """
     from cdp.synth.files import generate_demo_files
 
     customers, rounds = (5_000, 2) if quick else (20_000, 3)
@@ -118,6 +125,7 @@ def run(root: Path, *, quick: bool) -> dict[str, dict[str, Any]]:
     try:
         lookup = lookup_us(secure, files, 500 if quick else 3000)
         opened, read = decrypt_us(secure, 500 if quick else 3000)
+        later = extra(secure, opened, quick=quick) if extra else {}
     finally:
         secure.close()
     rate, plain_rate = max(secure_rates), max(plain_rates)
@@ -141,4 +149,5 @@ def run(root: Path, *, quick: bool) -> dict[str, dict[str, Any]]:
             opened, "us (p50)", "<= 50", fields=len(secure.catalogue.encrypted)
         ),
         "profile_read_us": metric(read, "us (p50)", "reported", note="row fetch + decrypt"),
+        **later,
     }

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import ingest_bench  # noqa: E402
+from bench import ingest_bench, policy_bench  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 
@@ -37,7 +37,7 @@ def main() -> int:
     started = time.perf_counter()
     metrics: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="cdp-bench-") as tmp:
-        metrics.update(ingest_bench.run(Path(tmp), quick=QUICK))
+        metrics.update(ingest_bench.run(Path(tmp), quick=QUICK, extra=policy_bench.run))
     results = {
         "metrics": metrics,
         "meta": {

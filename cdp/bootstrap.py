@@ -24,6 +24,10 @@ from cdp.crypto import (
 )
 from cdp.db.engine import make_engine, transaction
 from cdp.db.migrate import current_revision, head_revision, upgrade
+from cdp.governed.policy import build_policy_engine
+from cdp.governed.read import GovernedReader
+from cdp.governed.search import GovernedSearch
+from cdp.governed.write import GovernedWriter
 from cdp.profiles.ingest import Ingestor
 from cdp.profiles.resolution import BatchApplier, utcnow
 from cdp.profiles.sources import SourceRegistry, load_sources
@@ -32,6 +36,8 @@ from cdp.profiles.vault import ProfileVault
 from cdp.resources import load_catalogue, shipped_policy_dir
 from cdp.settings import Environment, KekProviderName, Settings, SettingsError
 from governance.catalogue import FieldCatalogue
+from governance.engine import PolicyEngine
+from masking.operators import MaskRegistry, default_registry
 
 BLIND_INDEX_KEY_FILE = "blind-index.key"
 
@@ -51,19 +57,36 @@ class Platform:
     kek: KekProvider
     keyring: DataKeyring
     vault: ProfileVault
+    policy: PolicyEngine
+    masks: MaskRegistry
     store: ProfileStore = field(init=False)
+    reader: GovernedReader = field(init=False)
+    writer: GovernedWriter = field(init=False)
+    searcher: GovernedSearch = field(init=False)
 
     def __post_init__(self) -> None:
         self.store = ProfileStore(catalogue=self.catalogue, vault=self.vault)
+        self.reader = GovernedReader(
+            policy=self.policy, store=self.store, catalogue=self.catalogue, masks=self.masks
+        )
+        self.writer = GovernedWriter(
+            policy=self.policy, catalogue=self.catalogue, store=self.store, applier=self.applier()
+        )
+        self.searcher = GovernedSearch(
+            policy=self.policy, catalogue=self.catalogue, vault=self.vault
+        )
+
+    def applier(self) -> BatchApplier:
+        """Returns the resolver/writer that ingest and governed writes share."""
+        return BatchApplier(catalogue=self.catalogue, sources=self.sources, vault=self.vault)
 
     def ingestor(self, batch_size: int | None = None) -> Ingestor:
         """Returns an ingestor wired to this platform's store."""
-        applier = BatchApplier(catalogue=self.catalogue, sources=self.sources, vault=self.vault)
         return Ingestor(
             engine=self.engine,
             catalogue=self.catalogue,
             sources=self.sources,
-            applier=applier,
+            applier=self.applier(),
             batch_size=batch_size or self.settings.ingest_batch_size,
         )
 
@@ -176,6 +199,7 @@ def _assemble(settings: Settings, engine: Engine) -> Platform:
     keyring = DataKeyring(provider, suite, active, cache_size=settings.data_key_cache_size)
     indexer = BlindIndexer(blind_index_master_key(settings, create=False), blind_index_hash(suite))
     catalogue = load_catalogue(policy_dir(settings))
+    policy = build_policy_engine(catalogue, policy_dir(settings))
     return Platform(
         settings=settings,
         engine=engine,
@@ -184,4 +208,6 @@ def _assemble(settings: Settings, engine: Engine) -> Platform:
         kek=provider,
         keyring=keyring,
         vault=ProfileVault(keyring=keyring, indexer=indexer, suite=suite),
+        policy=policy,
+        masks=default_registry(),
     )

@@ -16,14 +16,16 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from cdp.bootstrap import Platform, build_platform, init_store
 from cdp.cli.search import find_customers
 from cdp.db.models import BlindIndex, Customer, Profile, SourceLink
+from cdp.governed.errors import AccessDenied
 from cdp.profiles.ingest import IngestSummary
 from cdp.profiles.validators import validate_field
 from cdp.settings import Settings
+from governance.decision import Access, Principal
 from masking.display import mask_email, mask_id, mask_mobile, mask_pan
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
@@ -62,8 +64,10 @@ def run_demo(settings: Settings, *, customers: int, seed: int, reset: bool) -> N
     try:
         lines = [_ingest(platform, source, files[source]) for source in SOURCES]
         _print_ingest(lines)
-        _lookups(platform, [files[source] for source in SOURCES])
+        customer = _lookups(platform, [files[source] for source in SOURCES])
         _stored(platform, lines, time.perf_counter() - started)
+        if customer:
+            _governed_reads(platform, customer)
     finally:
         platform.close()
 
@@ -134,21 +138,24 @@ def _print_ingest(lines: list[IngestLine]) -> None:
     console.print(table)
 
 
-def _lookups(platform: Platform, paths: list[Path]) -> None:
+def _lookups(platform: Platform, paths: list[Path]) -> str | None:
     _step(4, "blind-index lookups (exact match, nothing decrypted)")
     samples: dict[str, str] = {}
     for path in reversed(paths):
         samples |= _first_values(path)
+    found: str | None = None
     for field_name, mask in LOOKUPS:
         value = samples.get(field_name)
         if not value:
             continue
         ids = find_customers(platform, field_name, value)
+        found = found or (ids[0] if ids else None)
         shown = mask(validate_field(platform.catalogue.get(field_name), value))
         console.print(
             f"  {field_name:<10} {shown:<24} -> {len(ids)} customer(s) "
             f"{', '.join(i[:8] + '…' for i in ids)}"
         )
+    return found
 
 
 def _first_values(path: Path) -> dict[str, str]:
@@ -203,3 +210,55 @@ def _stored(platform: Platform, lines: list[IngestLine], elapsed: float) -> None
             f"{blob[:4].hex(' ')} … (format, suite, key version, nonce, ciphertext, tag)"
         )
     console.print(f"  elapsed {elapsed:.1f} s")
+
+
+DEMO_READS = (
+    ("customer_service", "P01", "客服: serve a caller"),
+    ("kyc_officer", "P02", "KYC: verify identity"),
+    ("relationship_manager", "P05", "RM: own book, tiering"),
+)
+DEMO_FIELDS = ("full_name", "id_number", "mobile", "birth_date", "aum", "home_address")
+
+
+def _governed_reads(platform: Platform, customer_id: str) -> None:
+    _step(6, "one customer, three roles, three purposes (policy decides field by field)")
+    with platform.engine.begin() as conn:
+        branch = platform.store.read(conn, customer_id, ["open_branch"]).values["open_branch"]
+        results = [
+            platform.reader.read(
+                conn,
+                Principal(f"demo:{role}", frozenset({role}), {"branches": branch or ""}),
+                purpose,
+                customer_id,
+                DEMO_FIELDS,
+            )
+            for role, purpose, _ in DEMO_READS
+        ]
+        refused = _refused(platform, conn, customer_id)
+    table = Table(title=f"customer {customer_id[:8]}… (values are synthetic)")
+    table.add_column("field")
+    for role, purpose, label in DEMO_READS:
+        table.add_column(f"{role}\n{purpose} {label}")
+    style = {Access.CLEAR: "green", Access.MASKED: "yellow", Access.DENIED: "dim"}
+    for name in DEMO_FIELDS:
+        cells = []
+        for result in results:
+            value = result.fields[name]
+            text = value.value if value.access is not Access.DENIED else "denied"
+            cells.append(f"[{style[value.access]}]{text}[/]")
+        table.add_row(name, *cells)
+    console.print(table)
+    console.print(f"  marketing_analyst asking to read for P06: {refused}")
+    console.print(
+        f"  policy version {results[0].policy_version[:16]}…; "
+        "explain any cell with `cdp policy explain`"
+    )
+
+
+def _refused(platform: Platform, conn: Connection, customer_id: str) -> str:
+    analyst = Principal("demo:marketing_analyst", frozenset({"marketing_analyst"}))
+    try:
+        platform.reader.read(conn, analyst, "P06", customer_id, DEMO_FIELDS)
+    except AccessDenied as denied:
+        return f"denied ({denied.reason})"
+    return "allowed (unexpected: check the policy)"

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cdp.bootstrap import NotInitialised, Platform, build_platform
 from cdp.logs import configure_logging
 from cdp.settings import Settings
+from governance.sources import PolicyInvalid
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -46,6 +47,11 @@ def platform() -> Iterator[Platform]:
         built = build_platform(settings())
     except NotInitialised as exc:
         err.print(f"[red]{exc}[/]")
+        raise typer.Exit(EXIT_USAGE) from None
+    except PolicyInvalid as exc:
+        err.print("[red]refusing to start: the policy files are invalid[/]")
+        for problem in exc.problems:
+            err.print(f"  {problem}", markup=False)
         raise typer.Exit(EXIT_USAGE) from None
     try:
         yield built

@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from cdp.bootstrap import NotInitialised, init_store
-from cdp.cli import demo, keys
+from cdp.cli import demo, keys, policy
 from cdp.cli.common import EXIT_USAGE, err, out, settings
 from cdp.cli.ingest import ingest
+from cdp.cli.read import read
 from cdp.cli.search import search
 from cdp.crypto import CryptoError
 from cdp.settings import SettingsError
@@ -21,9 +22,11 @@ app = typer.Typer(
 )
 app.command()(ingest)
 app.command()(search)
+app.command()(read)
 app.command()(demo.synth)
 app.command()(demo.demo)
 app.add_typer(keys.app, name="keys")
+app.add_typer(policy.app, name="policy")
 
 
 @app.command()

@@ -9,8 +9,7 @@ import typer
 
 from cdp.bootstrap import Platform
 from cdp.cli.common import EXIT_FAILED_ROWS, EXIT_OK, EXIT_USAGE, err, platform
-from cdp.profiles import repository as repo
-from cdp.profiles.validators import FieldInvalid, validate_field
+from cdp.profiles.lookup import InvalidLookup, find_by_identifier
 
 SEARCHABLE = {
     "id_number": "--id-number",
@@ -20,19 +19,10 @@ SEARCHABLE = {
 }
 
 
-class InvalidSearch(ValueError):
-    """The search input is not a valid value for its field (the value is never echoed)."""
-
-
 def find_customers(built: Platform, field_name: str, value: str) -> list[str]:
     """Returns customer ids known by one identifier value, via its blind index."""
-    try:
-        canonical = validate_field(built.catalogue.get(field_name), value.strip())
-    except FieldInvalid as exc:
-        raise InvalidSearch(f"{SEARCHABLE[field_name]}: {exc.reason}") from None
-    digest = built.vault.digest(field_name, canonical)
     with built.engine.connect() as conn:
-        return repo.customers_by_digest(conn, field_name, digest)
+        return find_by_identifier(conn, built.catalogue, built.vault, field_name, value)
 
 
 def search(
@@ -62,8 +52,8 @@ def search(
     with platform() as built:
         try:
             ids = find_customers(built, field_name, value)
-        except InvalidSearch as exc:
-            err.print(f"[red]invalid search:[/] {exc}")
+        except InvalidLookup as exc:
+            err.print(f"[red]invalid search:[/] {SEARCHABLE[field_name]}: {exc}")
             raise typer.Exit(EXIT_USAGE) from None
     if as_json:
         typer.echo(json.dumps(ids))

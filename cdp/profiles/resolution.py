@@ -100,6 +100,17 @@ class BatchApplier:
         self._flush(conn, source, state)
         return outcomes
 
+    def apply_to(self, conn: Connection, source: str, customer_id: str, row: ValidRow) -> Outcome:
+        """Applies one row to a known customer (a governed write), bypassing identity resolution."""
+        digests = [self._digests(row)]
+        state = self._load_state(conn, source, [row], digests, extra=[customer_id])
+        if customer_id not in state.profiles:
+            raise LookupError("no such customer")
+        state.links[row.source_key] = (customer_id, None)
+        outcome = self._apply_row(state, source, row, digests[0])
+        self._flush(conn, source, state)
+        return outcome
+
     def _digests(self, row: ValidRow) -> dict[str, bytes]:
         digest = self._vault.digest
         return {f: digest(f, row.values[f]) for f in self._bi_fields if f in row.values}
@@ -110,12 +121,13 @@ class BatchApplier:
         source: str,
         rows: Sequence[ValidRow],
         digests: list[dict[str, bytes]],
+        extra: Sequence[str] = (),
     ) -> BatchState:
         links = repo.find_links_with_time(conn, source, [r.source_key for r in rows])
         wanted = {f: [d[f] for d in digests if f in d] for f in self._match}
         known = repo.find_digests(conn, wanted)
         candidates = list(
-            {cid for cid, _ in links.values()} | {c for s in known.values() for c in s}
+            {cid for cid, _ in links.values()} | {c for s in known.values() for c in s} | set(extra)
         )
         return BatchState(
             links=links,

@@ -30,48 +30,58 @@ class ProfileValues:
     values: dict[str, str | None]
 
 
+@dataclass(frozen=True, slots=True)
+class _ReadPlan:
+    """The statement and field split for one tuple of wanted fields, built once."""
+
+    wanted: tuple[str, ...]
+    secret: tuple[str, ...]
+    plain: tuple[str, ...]
+    query: HotQuery
+
+
 class ProfileStore:
     """Fetches one customer's row and opens only the fields asked for."""
 
     def __init__(self, *, catalogue: FieldCatalogue, vault: ProfileVault):
         self._catalogue = catalogue
         self._vault = vault
-        self._queries: dict[tuple[str, ...], HotQuery] = {}
+        self._plans: dict[tuple[str, ...], _ReadPlan] = {}
 
     def read(
         self, conn: Connection, customer_id: str, fields: Iterable[str] | None = None
     ) -> ProfileValues:
         """Returns the requested fields (default all); decrypts nothing that was not asked for."""
-        wanted = tuple(fields) if fields is not None else self._catalogue.names
-        columns = tuple(self._column(name) for name in wanted)
-        rows = self._query(columns).all(conn, (customer_id,))
+        plan = self._plan(tuple(fields) if fields is not None else self._catalogue.names)
+        rows = plan.query.all(conn, (customer_id,))
         if not rows:
             raise CustomerNotFound(customer_id)
         *stored, wrapped, kek_version, dek_version = rows[0]
-        data = dict(zip(wanted, stored, strict=True))
-        secret = [name for name in wanted if self._catalogue.get(name).encrypted]
-        values = {name: _plain(data[name]) for name in wanted if name not in secret}
-        if secret:
+        data = dict(zip(plan.wanted, stored, strict=True))
+        values = {name: _plain(data[name]) for name in plan.plain}
+        if plan.secret:
             if wrapped is None:
                 raise CustomerErased(customer_id)
             key = StoredKey(bytes(wrapped), kek_version, dek_version)
-            values.update(self._vault.open_fields(customer_id, key, data, secret))
-        return ProfileValues(customer_id, {name: values[name] for name in wanted})
+            values.update(self._vault.open_fields(customer_id, key, data, plan.secret))
+        return ProfileValues(customer_id, {name: values[name] for name in plan.wanted})
 
-    def _column(self, name: str) -> str:
-        return ct_column(name) if self._catalogue.get(name).encrypted else name
-
-    def _query(self, columns: tuple[str, ...]) -> HotQuery:
-        query = self._queries.get(columns)
-        if query is None:
+    def _plan(self, wanted: tuple[str, ...]) -> _ReadPlan:
+        plan = self._plans.get(wanted)
+        if plan is None:
+            specs = [self._catalogue.get(name) for name in wanted]
+            columns = [ct_column(s.name) if s.encrypted else s.name for s in specs]
             picked = ", ".join(f"p.{c}" for c in columns)
-            query = self._queries[columns] = HotQuery(
-                # column names come from the catalogue, the id is bound: no injection path
+            # column names come from the catalogue, the id is bound: no injection path
+            query = HotQuery(
                 f"SELECT {picked}{', ' if picked else ''}k.wrapped_key, k.kek_version, "  # noqa: S608
                 "k.dek_version FROM profile p LEFT JOIN customer_key k "
                 "ON k.customer_id = p.customer_id WHERE p.customer_id = ?"
             )
-        return query
+            secret = tuple(s.name for s in specs if s.encrypted)
+            plain = tuple(s.name for s in specs if not s.encrypted)
+            plan = self._plans[wanted] = _ReadPlan(wanted, secret, plain, query)
+        return plan
 
 
 def _plain(value: Any) -> str | None:

@@ -1,0 +1,1 @@
+"""The governed read, write and search paths: policy, (consent), store, masks, (audit) composed."""

@@ -1,0 +1,160 @@
+"""The governed read: decide, check, decrypt only what may leave, mask, record, return.
+
+Steps the consent and audit issues add plug in as `ReadCheck` (may refuse before any decryption)
+and `ReadObserver` (sees every outcome, denials included, inside the caller's transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+from sqlalchemy import Connection
+
+from cdp.governed.errors import AccessDenied
+from cdp.profiles.store import ProfileStore
+from governance.catalogue import FieldCatalogue
+from governance.conditions import conditions_holding
+from governance.decision import Access, Action, Condition, Decision, Principal
+from governance.engine import PolicyEngine
+from masking.operators import MaskRegistry, mask_field
+
+BRANCH_FIELD = "open_branch"
+
+
+class FieldValue(NamedTuple):
+    """One field as the caller receives it, with the access that applied and the deciding rule."""
+
+    access: Access
+    value: str | None = None
+    rule: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GovernedRead:
+    """What a governed read returns: values plus per-field access annotations."""
+
+    customer_id: str
+    purpose: str
+    fields: Mapping[str, FieldValue]
+    policy_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOutcome:
+    """What observers (the audit trail) learn about one read attempt, never a value."""
+
+    principal: Principal
+    purpose: str
+    customer_id: str
+    decision: Decision
+    allowed: bool
+    reason: str | None
+
+
+class ReadCheck(Protocol):
+    """A step that may refuse a read before anything is decrypted (consent plugs in here)."""
+
+    def check(
+        self, conn: Connection, principal: Principal, purpose: str, customer_id: str
+    ) -> None: ...
+
+
+class ReadObserver(Protocol):
+    """A step that records every read attempt in the caller's transaction (audit plugs in here)."""
+
+    def observe(self, conn: Connection, outcome: ReadOutcome) -> None: ...
+
+
+def settle(
+    conn: Connection,
+    store: ProfileStore,
+    principal: Principal,
+    customer_id: str,
+    decision: Decision,
+) -> Decision:
+    """Resolves conditional grants (the relationship manager's book) against the customer."""
+    if decision.denied or not any(d.condition for d in decision.fields.values()):
+        return decision
+    branch = store.read(conn, customer_id, [BRANCH_FIELD]).values[BRANCH_FIELD]
+    holds: frozenset[Condition] = conditions_holding(principal, {BRANCH_FIELD: branch or ""})
+    return decision.settle(holds)
+
+
+class GovernedReader:
+    """Runs governed reads against the profile store."""
+
+    def __init__(
+        self,
+        *,
+        policy: PolicyEngine,
+        store: ProfileStore,
+        catalogue: FieldCatalogue,
+        masks: MaskRegistry,
+        checks: Sequence[ReadCheck] = (),
+        observers: Sequence[ReadObserver] = (),
+    ):
+        self._policy = policy
+        self._store = store
+        self._catalogue = catalogue
+        self._masks = masks
+        self._checks = tuple(checks)
+        self._mask_rule = {spec.name: spec.mask for spec in catalogue}
+        self._observers = tuple(observers)
+
+    def read(
+        self,
+        conn: Connection,
+        principal: Principal,
+        purpose: str,
+        customer_id: str,
+        fields: Iterable[str] | None = None,
+    ) -> GovernedRead:
+        """Reads one customer for one purpose; raises AccessDenied when nothing may leave."""
+        decision = self._policy.decide(principal, purpose, fields, Action.READ)
+        try:
+            decision = settle(conn, self._store, principal, customer_id, decision)
+            self._refuse_if_denied(decision)
+            for check in self._checks:
+                check.check(conn, principal, purpose, customer_id)
+            result = self._fetch(conn, customer_id, purpose, decision)
+        except AccessDenied as denied:
+            self._observe(
+                conn, ReadOutcome(principal, purpose, customer_id, decision, False, denied.reason)
+            )
+            raise
+        self._observe(conn, ReadOutcome(principal, purpose, customer_id, decision, True, None))
+        return result
+
+    @staticmethod
+    def _refuse_if_denied(decision: Decision) -> None:
+        if decision.denied:
+            raise AccessDenied(str(decision.reason or "denied"))
+        if not decision.fields_with(Access.CLEAR) and not decision.fields_with(Access.MASKED):
+            raise AccessDenied("no_field_permitted", decision.fields_with(Access.DENIED))
+
+    def _fetch(
+        self, conn: Connection, customer_id: str, purpose: str, decision: Decision
+    ) -> GovernedRead:
+        denied = Access.DENIED
+        visible = tuple(n for n, d in decision.fields.items() if d.access is not denied)
+        stored = self._store.read(conn, customer_id, visible).values
+        out: dict[str, FieldValue] = {}
+        for name, field_decision in decision.fields.items():
+            access = field_decision.access
+            if access is denied:
+                reason = field_decision.reason.value if field_decision.reason else None
+                out[name] = FieldValue(access, None, field_decision.rule, reason)
+                continue
+            value = stored[name]
+            if access is Access.MASKED:
+                variant = field_decision.variant.value if field_decision.variant else None
+                value = mask_field(self._masks, self._mask_rule[name], value, variant)
+            out[name] = FieldValue(access, value, field_decision.rule)
+        return GovernedRead(customer_id, purpose, out, decision.policy_version)
+
+    def _observe(self, conn: Connection, outcome: ReadOutcome) -> None:
+        for observer in self._observers:
+            observer.observe(conn, outcome)

@@ -1,0 +1,200 @@
+"""The governed read, write and search paths on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cdp.bootstrap import Platform
+from cdp.governed.errors import AccessDenied, FieldsInvalid
+from governance.decision import Access, Principal
+
+ID_A = "11010519491231002X"
+BRANCH = "北京海淀支行"
+RECORD = {
+    "source_key": "C1",
+    "observed_at": "2025-01-01T09:00:00+08:00",
+    "full_name": "欧阳娜娜",
+    "gender": "F",
+    "id_number": ID_A,
+    "mobile": "13812345678",
+    "email": "oyn@example.cn",
+    "home_address": "北京市海淀区中关村大街1号",
+    "card_no": "6222021234567890128",
+    "aum": "1234567.89",
+    "open_branch": BRANCH,
+    "service_note": "客户来电咨询理财产品。",
+}
+
+
+@pytest.fixture
+def customer(platform: Platform) -> str:
+    """Stores one customer and returns their id."""
+    summary = platform.ingestor().ingest_records("core_banking", [RECORD])
+    assert summary.created == 1
+    with platform.engine.connect() as conn:
+        return conn.exec_driver_sql("select customer_id from customer").scalar_one()
+
+
+def who(*roles: str, branches: str | None = None) -> Principal:
+    """A principal with the given roles (and book)."""
+    return Principal("tester", frozenset(roles), {"branches": branches} if branches else {})
+
+
+def read(platform: Platform, principal: Principal, purpose: str, cid: str, fields: Any = None):
+    """Runs one governed read in its own transaction."""
+    with platform.engine.begin() as conn:
+        return platform.reader.read(conn, principal, purpose, cid, fields)
+
+
+READS = [
+    # customer service: name masked keeping the compound surname
+    ("customer_service", "P01", None, "full_name", Access.MASKED, "欧阳**"),
+    # customer service: ID first 1 + last 1
+    ("customer_service", "P01", None, "id_number", Access.MASKED, "1****************X"),
+    # customer service: mobile first 3 + last 4
+    ("customer_service", "P01", None, "mobile", Access.MASKED, "138****5678"),
+    # customer service: AUM as a band, never the amount
+    ("customer_service", "P01", None, "aum", Access.MASKED, "100万–300万"),
+    # customer service: birth date is not needed to serve a caller
+    ("customer_service", "P01", None, "birth_date", Access.DENIED, None),
+    # KYC officer: the ID number in clear for AML checks
+    ("kyc_officer", "P02", None, "id_number", Access.CLEAR, ID_A),
+    # KYC officer: contact only masked
+    ("kyc_officer", "P02", None, "mobile", Access.MASKED, "138****5678"),
+    # relationship manager, own book: contact and AUM in clear
+    ("relationship_manager", "P01", BRANCH, "mobile", Access.CLEAR, "13812345678"),
+    ("relationship_manager", "P05", BRANCH, "aum", Access.CLEAR, "1234567.89"),
+    # relationship manager, another branch's customer: nothing
+    ("relationship_manager", "P01", "上海浦东支行", "mobile", Access.DENIED, None),
+    # campaign delivery resolves the channel address only
+    ("campaign_delivery", "P07", None, "mobile", Access.CLEAR, "13812345678"),
+    ("campaign_delivery", "P07", None, "full_name", Access.DENIED, None),
+]
+
+
+@pytest.mark.parametrize(("role", "purpose", "book", "field", "access", "value"), READS)
+def test_when_a_role_reads_for_its_purpose_then_each_field_is_clear_masked_or_denied(
+    platform: Platform,
+    customer: str,
+    role: str,
+    purpose: str,
+    book: str | None,
+    field: str,
+    access: Access,
+    value: str | None,
+) -> None:
+    principal = who(role, branches=book)
+    if book and book != BRANCH:
+        with pytest.raises(AccessDenied):
+            read(platform, principal, purpose, customer)
+        return
+    result = read(platform, principal, purpose, customer)
+    assert result.fields[field].access is access
+    assert result.fields[field].value == value
+
+
+@pytest.mark.parametrize(
+    ("roles", "purpose", "reason"),
+    [
+        ({"compliance_officer"}, "P01", "purpose_not_permitted"),  # auditors see no customer PII
+        ({"marketing_analyst"}, "P06", "no_field_permitted"),  # segments only, never a read
+        ({"no_such_role"}, "P01", None),  # unknown role fails closed
+        ({"customer_service"}, "P99", None),  # unknown purpose fails closed
+        ({"admin"}, "P01", None),  # admins operate keys and policy, not customers
+    ],
+)
+def test_when_a_role_may_not_read_then_the_read_is_denied_as_a_whole(
+    platform: Platform, customer: str, roles: set[str], purpose: str, reason: str | None
+) -> None:
+    with pytest.raises(AccessDenied) as denied:
+        read(platform, who(*roles), purpose, customer)
+    if reason:
+        assert denied.value.reason == reason
+    assert "13812345678" not in str(denied.value)
+
+
+def test_when_fields_are_denied_then_they_are_never_decrypted(
+    platform: Platform, customer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    original = platform.vault.open_fields
+
+    def spy(customer_id, key, ciphertexts, wanted):  # type: ignore[no-untyped-def]
+        wanted = list(wanted)
+        opened.extend(wanted)
+        return original(customer_id, key, ciphertexts, wanted)
+
+    monkeypatch.setattr(platform.vault, "open_fields", spy)
+    result = read(platform, who("customer_service"), "P01", customer)
+    denied = {n for n, v in result.fields.items() if v.access is Access.DENIED}
+    assert denied >= {"birth_date"}
+    assert not denied & set(opened)
+    assert set(opened) <= {n for n, v in result.fields.items() if v.access is not Access.DENIED}
+
+
+def test_when_an_unknown_field_is_asked_then_it_is_denied_and_the_rest_served(
+    platform: Platform, customer: str
+) -> None:
+    result = read(platform, who("customer_service"), "P01", customer, ["mobile", "nonsense"])
+    assert result.fields["nonsense"].access is Access.DENIED
+    assert result.fields["mobile"].value == "138****5678"
+
+
+def test_when_a_role_writes_allowed_fields_then_they_change(
+    platform: Platform, customer: str
+) -> None:
+    with platform.engine.begin() as conn:
+        platform.writer.write(
+            conn, who("customer_service"), "P01", customer, {"preferred_channel": "wechat"}
+        )
+    result = read(platform, who("customer_service"), "P01", customer, ["preferred_channel"])
+    assert result.fields["preferred_channel"].value == "wechat"
+
+
+def test_when_a_role_writes_a_field_it_may_not_then_nothing_is_written(
+    platform: Platform, customer: str
+) -> None:
+    with pytest.raises(AccessDenied) as denied, platform.engine.begin() as conn:
+        platform.writer.write(
+            conn,
+            who("customer_service"),
+            "P01",
+            customer,
+            {"preferred_channel": "sms", "mobile": "13912345678"},
+        )
+    assert denied.value.fields == ("mobile",)
+    result = read(platform, who("customer_service"), "P01", customer, ["preferred_channel"])
+    assert result.fields["preferred_channel"].value is None
+
+
+def test_when_a_write_is_invalid_then_the_reason_never_holds_the_value(
+    platform: Platform, customer: str
+) -> None:
+    with pytest.raises(FieldsInvalid) as invalid, platform.engine.begin() as conn:
+        platform.writer.write(
+            conn, who("customer_service"), "P01", customer, {"preferred_channel": "carrier pigeon"}
+        )
+    assert "carrier pigeon" not in str(invalid.value)
+
+
+@pytest.mark.parametrize(
+    ("role", "purpose", "field", "allowed"),
+    [
+        ("customer_service", "P01", "mobile", True),  # identify a caller by phone
+        ("customer_service", "P01", "email", False),  # not a search key for the call centre
+        ("kyc_officer", "P02", "id_number", True),  # AML look-up by ID
+        ("marketing_analyst", "P06", "mobile", False),  # analysts never look people up
+    ],
+)
+def test_when_searching_then_the_search_action_is_decided_per_field(
+    platform: Platform, customer: str, role: str, purpose: str, field: str, allowed: bool
+) -> None:
+    value = RECORD[field]
+    with platform.engine.connect() as conn:
+        if allowed:
+            assert platform.searcher.search(conn, who(role), purpose, field, value) == [customer]
+        else:
+            with pytest.raises(AccessDenied):
+                platform.searcher.search(conn, who(role), purpose, field, value)
