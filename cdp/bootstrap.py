@@ -24,7 +24,7 @@ from cdp.crypto import (
 )
 from cdp.db.engine import make_engine, transaction
 from cdp.db.migrate import current_revision, head_revision, upgrade
-from cdp.governed.policy import build_policy_engine
+from cdp.governed.policy import build_policy_engine, read_policy_texts
 from cdp.governed.read import GovernedReader
 from cdp.governed.search import GovernedSearch
 from cdp.governed.write import GovernedWriter
@@ -75,6 +75,13 @@ class Platform:
         self.searcher = GovernedSearch(
             policy=self.policy, catalogue=self.catalogue, vault=self.vault
         )
+
+    def reload_policy(self) -> str:
+        """Re-reads the policy files and swaps them in whole; an invalid set changes nothing.
+
+        Raises PolicyInvalid (with every problem) and keeps serving the current policy.
+        """
+        return self.policy.reload(read_policy_texts(policy_dir(self.settings)))
 
     def applier(self) -> BatchApplier:
         """Returns the resolver/writer that ingest and governed writes share."""

@@ -179,3 +179,37 @@ def test_when_the_matrix_is_asked_as_json_then_every_role_and_field_is_there(
     grid = json.loads(result.stdout)
     assert grid["customer_service"]["mobile"] == "masked"
     assert grid["compliance_officer"]["mobile"] == "denied"
+
+
+def test_when_the_policy_is_reloaded_then_new_files_apply_and_bad_ones_change_nothing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from cdp.governed.errors import AccessDenied
+    from governance.decision import Principal
+    from governance.sources import PolicyInvalid
+
+    directory = broken_policy(tmp_path, "")
+    policy_file = directory / "policy.csv"
+    shipped = policy_file.read_text(encoding="utf-8")
+    local = settings.model_copy(update={"policy_dir": directory})
+    init_store(local)
+    platform = build_platform(local)
+    platform.ingestor().ingest_records("core_banking", [RECORD])
+    clerk = Principal("t", frozenset({"customer_service"}))
+    with platform.engine.connect() as conn:
+        cid = conn.exec_driver_sql("select customer_id from customer").scalar_one()
+        assert platform.reader.read(conn, clerk, "P01", cid, ["mobile"]).fields["mobile"].value
+        deny = "p, customer_service, class:C2, read_masked, P01, deny\n"
+        policy_file.write_text(shipped + deny, encoding="utf-8")
+        version = platform.reload_policy()
+        with pytest.raises(AccessDenied):
+            platform.reader.read(conn, clerk, "P01", cid, ["mobile"])
+        policy_file.write_text(
+            shipped + "p, nobody, profile.mobile, read, P01, allow\n", encoding="utf-8"
+        )
+        with pytest.raises(PolicyInvalid):
+            platform.reload_policy()
+        assert platform.policy.version == version
+        with pytest.raises(AccessDenied):
+            platform.reader.read(conn, clerk, "P01", cid, ["mobile"])
+    platform.close()
