@@ -132,15 +132,16 @@ class GovernedReader:
     def _refuse_if_denied(decision: Decision) -> None:
         if decision.denied:
             raise AccessDenied(str(decision.reason or "denied"))
-        if not decision.fields_with(Access.CLEAR) and not decision.fields_with(Access.MASKED):
-            raise AccessDenied("no_field_permitted", decision.fields_with(Access.DENIED))
+        denied = Access.DENIED
+        if all(d.access is denied for d in decision.fields.values()):
+            raise AccessDenied("no_field_permitted", tuple(decision.fields))
 
     def _fetch(
         self, conn: Connection, customer_id: str, purpose: str, decision: Decision
     ) -> GovernedRead:
         denied = Access.DENIED
         visible = tuple(n for n, d in decision.fields.items() if d.access is not denied)
-        stored = self._store.read(conn, customer_id, visible).values
+        stored = self._store.values(conn, customer_id, visible)
         out: dict[str, FieldValue] = {}
         for name, field_decision in decision.fields.items():
             access = field_decision.access
