@@ -100,9 +100,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def truncate_all(engine: Engine) -> None:
-    """Empties every application table so a shared schema starts clean."""
+    """Empties every application table so a shared schema starts clean.
+
+    The ledger's append-only trigger would refuse; replica mode skips triggers for this session
+    only (test set-up, never application code).
+    """
     tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
     with engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
         conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
 
 

@@ -150,6 +150,57 @@ class IngestRun(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class ConsentEvent(Base):
+    """The append-only consent ledger: one row per channel event, never updated or deleted.
+
+    The customer reference the channel sent (an ID number or mobile) is resolved to the customer
+    id at the door and not kept; a guardian's reference is kept only as a blind-index digest.
+    """
+
+    __tablename__ = "consent_event"
+    __table_args__ = (
+        Index("ix_consent_event_customer_purpose", "customer_id", "purpose", "occurred_at"),
+    )
+
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(CUSTOMER_ID, ForeignKey("customer.customer_id"))
+    purpose: Mapped[str] = mapped_column(String(8))
+    action: Mapped[str] = mapped_column(String(24))
+    channel: Mapped[str] = mapped_column(String(16))
+    occurred_at: Mapped[datetime] = mapped_column(TS)
+    received_at: Mapped[datetime] = mapped_column(TS)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ConsentState(Base):
+    """The current consent per customer and purpose: the fold of the ledger, kept in step."""
+
+    __tablename__ = "consent_state"
+
+    customer_id: Mapped[str] = mapped_column(
+        CUSTOMER_ID, ForeignKey("customer.customer_id"), primary_key=True
+    )
+    purpose: Mapped[str] = mapped_column(String(8), primary_key=True)
+    status: Mapped[str] = mapped_column(String(24))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(TS)
+
+
+class Outbox(Base):
+    """Changes for downstream systems (consent.changed, ...), drained at least once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_undelivered", "delivered_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str] = mapped_column(CUSTOMER_ID)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(TS)
+    delivered_at: Mapped[datetime | None] = mapped_column(TS)
+
+
 def table_of(model: type[Base]) -> Table:
     """Returns the Core table behind a model, typed for Core statements."""
     return cast(Table, model.__table__)

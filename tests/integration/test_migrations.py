@@ -56,3 +56,31 @@ def test_when_migrated_down_to_base_then_the_schema_is_gone_and_up_again_works(
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_when_the_ledger_is_updated_or_deleted_then_the_database_refuses(empty_url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    engine = make_engine(empty_url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO customer (customer_id, created_at, updated_at) "
+                "VALUES ('c1', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO consent_event (event_id, customer_id, purpose, action, channel, "
+                "occurred_at, received_at, payload, payload_sha256) VALUES ('e1', 'c1', 'P05', "
+                "'grant', 'app', '2026-01-01 00:00:00', '2026-01-01 00:00:00', '{}', 'x')"
+            )
+        )
+    for statement in ("UPDATE consent_event SET action = 'withdraw'", "DELETE FROM consent_event"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT action FROM consent_event")).scalar_one() == "grant"
+    engine.dispose()
