@@ -1,1 +1,1 @@
-"""Pure consent domain: purposes, events, the fold from events to state (skeleton)."""
+"""Pure consent core: purposes, notices, events, the fold from events to state, and verdicts."""
