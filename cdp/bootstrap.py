@@ -9,6 +9,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from cdp import keyadmin
+from cdp.consents.enforce import ConsentReadCheck
+from cdp.consents.service import ConsentLedger
 from cdp.crypto import (
     BlindIndexer,
     CipherSuite,
@@ -33,8 +35,10 @@ from cdp.profiles.resolution import BatchApplier, utcnow
 from cdp.profiles.sources import SourceRegistry, load_sources
 from cdp.profiles.store import ProfileStore
 from cdp.profiles.vault import ProfileVault
-from cdp.resources import load_catalogue, shipped_policy_dir
+from cdp.resources import load_catalogue, load_yaml, shipped_policy_dir
 from cdp.settings import Environment, KekProviderName, Settings, SettingsError
+from consent.notices import NoticeCatalogue, parse_notices
+from consent.purposes import PurposeCatalogue, parse_purposes
 from governance.catalogue import FieldCatalogue
 from governance.engine import PolicyEngine
 from masking.operators import MaskRegistry, default_registry
@@ -59,15 +63,29 @@ class Platform:
     vault: ProfileVault
     policy: PolicyEngine
     masks: MaskRegistry
+    purposes: PurposeCatalogue
+    notices: NoticeCatalogue
     store: ProfileStore = field(init=False)
+    consents: ConsentLedger = field(init=False)
     reader: GovernedReader = field(init=False)
     writer: GovernedWriter = field(init=False)
     searcher: GovernedSearch = field(init=False)
 
     def __post_init__(self) -> None:
         self.store = ProfileStore(catalogue=self.catalogue, vault=self.vault)
+        self.consents = ConsentLedger(
+            catalogue=self.catalogue,
+            purposes=self.purposes,
+            notices=self.notices,
+            vault=self.vault,
+            store=self.store,
+        )
         self.reader = GovernedReader(
-            policy=self.policy, store=self.store, catalogue=self.catalogue, masks=self.masks
+            policy=self.policy,
+            store=self.store,
+            catalogue=self.catalogue,
+            masks=self.masks,
+            checks=[ConsentReadCheck(self.consents)],
         )
         self.writer = GovernedWriter(
             policy=self.policy, catalogue=self.catalogue, store=self.store, applier=self.applier()
@@ -207,6 +225,8 @@ def _assemble(settings: Settings, engine: Engine) -> Platform:
     indexer = BlindIndexer(blind_index_master_key(settings, create=False), blind_index_hash(suite))
     catalogue = load_catalogue(policy_dir(settings))
     policy = build_policy_engine(catalogue, policy_dir(settings))
+    purposes = parse_purposes(load_yaml(policy_dir(settings) / "purposes.yaml"))
+    notices = parse_notices(load_yaml(policy_dir(settings) / "notices.yaml"), purposes)
     return Platform(
         settings=settings,
         engine=engine,
@@ -217,4 +237,6 @@ def _assemble(settings: Settings, engine: Engine) -> Platform:
         vault=ProfileVault(keyring=keyring, indexer=indexer, suite=suite),
         policy=policy,
         masks=default_registry(),
+        purposes=purposes,
+        notices=notices,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from cdp.bootstrap import NotInitialised, init_store
-from cdp.cli import demo, keys, policy
+from cdp.cli import consent, demo, keys, policy
 from cdp.cli.common import EXIT_USAGE, err, out, settings
 from cdp.cli.ingest import ingest
 from cdp.cli.read import read
@@ -27,6 +27,7 @@ app.command()(demo.synth)
 app.command()(demo.demo)
 app.add_typer(keys.app, name="keys")
 app.add_typer(policy.app, name="policy")
+app.add_typer(consent.app, name="consent")
 
 
 @app.command()

@@ -30,11 +30,26 @@ RECORD = {
 
 @pytest.fixture
 def customer(platform: Platform) -> str:
-    """Stores one customer and returns their id."""
+    """Stores one customer who granted P05 (separate) and P07, and returns their id."""
     summary = platform.ingestor().ingest_records("core_banking", [RECORD])
     assert summary.created == 1
-    with platform.engine.connect() as conn:
+    grants = [grant("P05", "separate", "g-p05"), grant("P07", "consent", "g-p07")]
+    with platform.engine.begin() as conn:
+        results = platform.consents.record(conn, grants)
+        assert [r.status for r in results] == ["recorded", "recorded"], results
         return conn.exec_driver_sql("select customer_id from customer").scalar_one()
+
+
+def grant(purpose: str, kind: str, event_id: str, action: str = "grant") -> dict[str, Any]:
+    """A consent event for the test customer, referenced by ID number."""
+    event: dict[str, Any] = {
+        "event_id": event_id, "customer": {"id_number": ID_A}, "purpose": purpose,
+        "action": action, "channel": "app", "actor": {"kind": "subject"},
+        "occurred_at": "2026-01-01T09:00:00+08:00",
+    }
+    if action == "grant":
+        event |= {"consent_type": kind, "notice_version": f"{purpose}-v1"}
+    return event
 
 
 def who(*roles: str, branches: str | None = None) -> Principal:
@@ -198,3 +213,20 @@ def test_when_searching_then_the_search_action_is_decided_per_field(
         else:
             with pytest.raises(AccessDenied):
                 platform.searcher.search(conn, who(role), purpose, field, value)
+
+
+def test_when_a_consent_purpose_has_no_grant_then_the_read_is_denied_for_consent(
+    platform: Platform, customer: str
+) -> None:
+    with pytest.raises(AccessDenied) as denied:
+        read(platform, who("relationship_manager", branches=BRANCH), "P06", customer)
+    assert denied.value.reason in {"consent_required", "purpose_not_permitted"}
+    with platform.engine.begin() as conn:
+        later = grant("P05", "", "w-p05", action="withdraw")
+        later["occurred_at"] = "2026-02-01T09:00:00+08:00"
+        assert platform.consents.record(conn, [later])[0].status == "recorded"
+    with pytest.raises(AccessDenied) as withdrawn:
+        read(platform, who("relationship_manager", branches=BRANCH), "P05", customer)
+    assert withdrawn.value.reason == "consent_withdrawn"
+    contract = read(platform, who("relationship_manager", branches=BRANCH), "P01", customer)
+    assert contract.fields["mobile"].value == "13812345678"
