@@ -43,8 +43,12 @@ def customer(platform: Platform) -> str:
 def grant(purpose: str, kind: str, event_id: str, action: str = "grant") -> dict[str, Any]:
     """A consent event for the test customer, referenced by ID number."""
     event: dict[str, Any] = {
-        "event_id": event_id, "customer": {"id_number": ID_A}, "purpose": purpose,
-        "action": action, "channel": "app", "actor": {"kind": "subject"},
+        "event_id": event_id,
+        "customer": {"id_number": ID_A},
+        "purpose": purpose,
+        "action": action,
+        "channel": "app",
+        "actor": {"kind": "subject"},
         "occurred_at": "2026-01-01T09:00:00+08:00",
     }
     if action == "grant":
