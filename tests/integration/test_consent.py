@@ -37,7 +37,7 @@ def people(platform: Platform) -> dict[str, str]:
     assert not summary.errors, summary.errors
     with platform.engine.connect() as conn:
         rows = conn.exec_driver_sql("select source_key, customer_id from source_link").all()
-    return {key: cid for key, cid in rows}
+    return dict(rows)
 
 
 def event(event_id: str, at: str = "2026-01-01T09:00:00+08:00", **changes: Any) -> dict[str, Any]:
