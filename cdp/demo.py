@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -20,6 +21,7 @@ from sqlalchemy import Connection, func, select
 
 from cdp.bootstrap import Platform, build_platform, init_store
 from cdp.cli.search import find_customers
+from cdp.db.hot import HotQuery
 from cdp.db.models import BlindIndex, Customer, Profile, SourceLink
 from cdp.governed.errors import AccessDenied
 from cdp.profiles.ingest import IngestSummary
@@ -66,8 +68,12 @@ def run_demo(settings: Settings, *, customers: int, seed: int, reset: bool) -> N
         _print_ingest(lines)
         customer = _lookups(platform, [files[source] for source in SOURCES])
         _stored(platform, lines, time.perf_counter() - started)
-        if customer:
-            _governed_reads(platform, customer)
+        _consents(platform, settings, customers, seed)
+        with platform.engine.connect() as conn:
+            consenting = _with_status(conn, "P05", "granted")
+        if consenting or customer:
+            _governed_reads(platform, consenting or customer or "")
+        _consent_reads(platform)
     finally:
         platform.close()
 
@@ -221,7 +227,7 @@ DEMO_FIELDS = ("full_name", "id_number", "mobile", "birth_date", "aum", "home_ad
 
 
 def _governed_reads(platform: Platform, customer_id: str) -> None:
-    _step(6, "one customer, three roles, three purposes (policy decides field by field)")
+    _step(7, "one customer, three roles, three purposes (policy decides field by field)")
     with platform.engine.begin() as conn:
         branch = platform.store.read(conn, customer_id, ["open_branch"]).values["open_branch"]
         results = [
@@ -262,3 +268,79 @@ def _refused(platform: Platform, conn: Connection, customer_id: str) -> str:
     except AccessDenied as denied:
         return f"denied ({denied.reason})"
     return "allowed (unexpected: check the policy)"
+
+
+def _consents(platform: Platform, settings: Settings, customers: int, seed: int) -> None:
+    from cdp.consents.files import read_events
+    from cdp.synth.consents import consent_events, write_consent_files
+    from cdp.synth.people import generate_people
+
+    _step(6, "consent ledger: events from every channel")
+    events, plan = consent_events(generate_people(customers, seed), seed)
+    files = write_consent_files(events, settings.var_dir / "demo")
+    counts: Counter[str] = Counter()
+    for path in files.values():
+        batch = [event for _, event, _ in read_events(path) if event is not None]
+        for start in range(0, len(batch), 5000):
+            with platform.engine.begin() as conn:
+                results = platform.consents.record(conn, batch[start : start + 5000])
+            counts.update(r.reason or r.status for r in results)
+    actions = ", ".join(f"{k} {v:,}" for k, v in sorted(plan.by_action.items()))
+    console.print(
+        f"  {plan.events:,} events ({actions}) from app, web, branch, call centre, SMS, WeChat,"
+        f" IVR and paper; {plan.minors:,} children under 14 consented through a guardian"
+    )
+    console.print("  results: " + ", ".join(f"{k} {v:,}" for k, v in counts.most_common()))
+
+
+def _consent_reads(platform: Platform) -> None:
+    _step(8, "consent decides too: the same read with and without a valid grant")
+    with platform.engine.begin() as conn:
+        granted = _with_status(conn, "P05", "granted")
+        withdrawn = _with_status(conn, "P05", "withdrawn")
+        for label, customer_id in (("granted", granted), ("withdrew", withdrawn)):
+            if customer_id is None:
+                continue
+            branch = platform.store.read(conn, customer_id, ["open_branch"]).values["open_branch"]
+            manager = Principal(
+                "demo:rm", frozenset({"relationship_manager"}), {"branches": branch or ""}
+            )
+            try:
+                result = platform.reader.read(conn, manager, "P05", customer_id, ["aum"])
+                outcome = f"allowed, AUM {result.fields['aum'].value}"
+            except AccessDenied as denied:
+                outcome = f"denied ({denied.reason})"
+            console.print(f"  RM reads customer {customer_id[:8]}… who {label} P05: {outcome}")
+        _notice_bump(platform, conn)
+
+
+_FIRST_WITH_STATUS = HotQuery(
+    "SELECT customer_id FROM consent_state WHERE purpose = ? AND status = ? "
+    "ORDER BY customer_id LIMIT 1"
+)
+
+
+def _with_status(conn: Connection, purpose: str, status: str) -> str | None:
+    rows = _FIRST_WITH_STATUS.all(conn, (purpose, status))
+    return str(rows[0][0]) if rows else None
+
+
+def _notice_bump(platform: Platform, conn: Connection) -> None:
+    from consent.notices import publish
+
+    customer_id = _with_status(conn, "P06", "granted")
+    if customer_id is None:
+        return
+    before = platform.consents.check(conn, customer_id, "P06")
+    platform.consents.notices = publish(
+        platform.consents.notices,
+        purpose="P06",
+        published_at=date(2026, 11, 1),
+        text="个性化推荐现使用资产与交易数据。Personalised offers now use asset data.",
+        requires_reconsent=True,
+    )
+    after = platform.consents.check(conn, customer_id, "P06")
+    console.print(
+        f"  notice P06-v2 published with requires_reconsent: customer "
+        f"{customer_id[:8]}… P06 was {before.reason}, now {after.reason}"
+    )
