@@ -110,7 +110,8 @@ def run(root: Path, *, quick: bool, extra: Extra | None = None) -> dict[str, dic
 
     customers, rounds = (5_000, 2) if quick else (20_000, 3)
     files, summary = generate_demo_files(root / "data", customers, 20261123)
-    secure_rates, plain_rates = [], []
+    secure_rates: list[float] = []
+    plain_rates: list[float] = []
     secure = None
     for attempt in range(rounds):
         for plain in (False, True):

@@ -45,7 +45,8 @@ class PlainVault:
         wanted: Iterable[str],
     ) -> dict[str, str | None]:
         """Decodes stored bytes."""
-        return {
-            f: (None if ciphertexts.get(f) is None else bytes(ciphertexts[f]).decode())
-            for f in wanted
-        }
+        opened: dict[str, str | None] = {}
+        for name in wanted:
+            blob = ciphertexts.get(name)
+            opened[name] = None if blob is None else bytes(blob).decode()
+        return opened

@@ -24,7 +24,7 @@ from cdp.profiles.validators import FieldInvalid, validate_field
 from cdp.profiles.vault import ProfileVault
 from consent.errors import EventInvalid
 from consent.events import ConsentEvent, CustomerRef, RefKind
-from consent.fold import ConsentState, fold
+from consent.fold import ConsentState, ConsentStatus, fold
 from consent.notices import NoticeCatalogue
 from consent.parsing import parse_event
 from consent.purposes import PurposeCatalogue
@@ -272,7 +272,9 @@ class ConsentLedger:
             raise InvalidLookup(f"unknown purpose {purpose!r}")
         moment = at or self._clock()
         state = self.state(conn, customer_id, purpose, at) if spec.needs_consent else None
-        birth = self._birth_date(conn, customer_id) if spec.needs_consent else None
+        # age only matters for a live grant: every other state is refused whatever the age
+        live = state is not None and state.status is ConsentStatus.GRANTED
+        birth = self._birth_date(conn, customer_id) if live else None
         return verdict_from_state(state, spec, self.notices, birth, moment)
 
     def _birth_date(self, conn: Connection, customer_id: str) -> date | None:
