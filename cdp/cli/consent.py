@@ -85,12 +85,16 @@ def check_cmd(
             err.print(f"unknown purpose {purpose!r}")
             raise typer.Exit(EXIT_USAGE)
         verdict = built.consents.check(conn, customer_id, purpose, moment)
+        prompt = built.consents.may_prompt(conn, customer_id, purpose, moment)
     snap = verdict.snapshot
     out.print(
         f"{purpose}: {'valid' if verdict.valid else 'not valid'} ({verdict.reason}); "
         f"status {snap.status}, notice {snap.notice_version}, event {snap.event_id}",
         markup=False,
     )
+    if not verdict.valid:
+        when = "may ask again now" if prompt else "may not ask again yet (refusal cooldown)"
+        out.print(f"channels {when}", markup=False)
     raise typer.Exit(EXIT_OK if verdict.valid else EXIT_FAILED_ROWS)
 
 

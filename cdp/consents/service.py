@@ -28,7 +28,7 @@ from consent.fold import ConsentState, ConsentStatus, fold
 from consent.notices import NoticeCatalogue
 from consent.parsing import parse_event
 from consent.purposes import PurposeCatalogue
-from consent.verdict import Verdict, verdict_from_state
+from consent.verdict import Verdict, may_prompt, verdict_from_state
 from governance.catalogue import FieldCatalogue
 
 TOPIC = "consent.changed"
@@ -276,6 +276,15 @@ class ConsentLedger:
         live = state is not None and state.status is ConsentStatus.GRANTED
         birth = self._birth_date(conn, customer_id) if live else None
         return verdict_from_state(state, spec, self.notices, birth, moment)
+
+    def may_prompt(
+        self, conn: Connection, customer_id: str, purpose: str, at: datetime | None = None
+    ) -> bool:
+        """Tells a channel whether it may ask for consent now (not within a refusal cooldown)."""
+        spec = self.purposes.get(purpose)
+        if spec is None:
+            return False
+        return may_prompt(self.state(conn, customer_id, purpose, at), spec, at or self._clock())
 
     def _birth_date(self, conn: Connection, customer_id: str) -> date | None:
         value = self._store.values(conn, customer_id, ("birth_date",))["birth_date"]
