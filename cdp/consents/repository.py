@@ -60,11 +60,14 @@ def insert_events(conn: Connection, rows: list[dict[str, Any]]) -> None:
     _BULK.insert(conn, event_t, rows, ignore_dupes=True)
 
 
-def events_of(conn: Connection, customer_ids: Sequence[str]) -> dict[Pair, list[dict[str, Any]]]:
-    """Loads every ledger payload of the given customers, in occurrence order, per purpose."""
+def events_of(
+    conn: Connection, customer_ids: Sequence[str], only: set[Pair] | None = None
+) -> dict[Pair, list[dict[str, Any]]]:
+    """Loads ledger payloads of the given customers (only the `only` pairs when given), in order."""
     found: dict[Pair, list[dict[str, Any]]] = defaultdict(list)
     for cid, purpose, payload in _EVENTS_OF.all(conn, [], list(dict.fromkeys(customer_ids))):
-        found[(cid, purpose)].append(as_json(payload))
+        if only is None or (cid, purpose) in only:
+            found[(cid, purpose)].append(as_json(payload))
     return found
 
 
@@ -73,10 +76,16 @@ def ledger_of(conn: Connection, customer_id: str) -> list[tuple[dict[str, Any], 
     return [(as_json(p), as_utc(at)) for p, at in _EVENTS_OF_ONE.all(conn, (customer_id,))]
 
 
-def states_of(conn: Connection, customer_ids: Sequence[str]) -> dict[Pair, dict[str, Any]]:
-    """Loads the projection rows of the given customers."""
+def states_of(
+    conn: Connection, customer_ids: Sequence[str], only: set[Pair] | None = None
+) -> dict[Pair, dict[str, Any]]:
+    """Loads the projection rows of the given customers (only the `only` pairs when given)."""
     rows = _STATES_OF.all(conn, [], list(dict.fromkeys(customer_ids)))
-    return {(cid, purpose): as_json(state) for cid, purpose, state in rows}
+    return {
+        (cid, purpose): as_json(state)
+        for cid, purpose, state in rows
+        if only is None or (cid, purpose) in only
+    }
 
 
 def state_of(conn: Connection, customer_id: str, purpose: str) -> dict[str, Any] | None:

@@ -193,8 +193,8 @@ class ConsentLedger:
         repo.lock_pairs(conn, pairs)
         repo.insert_events(conn, [self._row(a, now) for a in accepted])
         customers = sorted({cid for cid, _ in pairs})
-        ledger = repo.events_of(conn, customers)
-        before = repo.states_of(conn, customers)
+        ledger = repo.events_of(conn, customers, pairs)
+        before = repo.states_of(conn, customers, pairs)
         upserts, outbox = [], []
         for customer_id, purpose in sorted(pairs):
             events = [from_stored(doc) for doc in ledger.get((customer_id, purpose), [])]
