@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from sqlalchemy import inspect, select, text
 
 from cdp.db.engine import make_engine
 from cdp.settings import Settings
+from cdp.synth.consents import consent_events, write_consent_files
 from cdp.synth.files import generate_demo_files
+from cdp.synth.people import generate_people
 from tests.conftest import cli_env
 from tests.integration.helpers import find_leaks, run_cdp, seeded_values
 
@@ -28,6 +31,13 @@ def ingest_everything(
     keeper = _hold_wal_open(settings)
     for source in SOURCES:
         outputs.append(run_cdp(env, "ingest", str(files[source]), "--source", source))
+    consent_files = write_consent_files(
+        consent_events(generate_people(800, 11), 11)[0], tmp_path / "consent"
+    )
+    for path in consent_files.values():
+        imported = run_cdp(env, "consent", "import", str(path), "--json")
+        assert json.loads(imported.stdout)["recorded"] > 100, imported.stderr[-500:]
+        outputs.append(imported)
     sample = next(v for v in seeded_values([files["core_banking"]]) if v.isdigit() and len(v) == 11)
     outputs.append(run_cdp(env, "search", "--mobile", sample))
     outputs.append(run_cdp(env, "keys", "rotate"))
