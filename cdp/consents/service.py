@@ -15,7 +15,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 from cdp.consents import repository as repo
-from cdp.consents.stored import fingerprint, from_stored, state_from_json, state_to_json, to_stored
+from cdp.consents.stored import (
+    canonical,
+    fingerprint,
+    from_stored,
+    state_from_json,
+    state_to_json,
+    to_stored,
+)
 from cdp.profiles.lookup import InvalidLookup
 from cdp.profiles.repository import find_digests
 from cdp.profiles.resolution import utcnow
@@ -50,7 +57,7 @@ class _Accepted:
     position: int
     event: ConsentEvent
     customer_id: str
-    stored: dict[str, Any]
+    stored: str
     fingerprint: str
 
 
@@ -164,7 +171,7 @@ class ConsentLedger:
     ) -> list[_Accepted]:
         candidates = []
         for position, event, cid, guardian in resolved:
-            stored = to_stored(event, cid, guardian)
+            stored = canonical(to_stored(event, cid, guardian))
             candidates.append(_Accepted(position, event, cid, stored, fingerprint(stored)))
         known = repo.known_events(conn, [c.event.event_id for c in candidates])
         accepted: list[_Accepted] = []

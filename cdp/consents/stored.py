@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from cdp.db.bulk import RawJson
 from consent.events import (
     Actor,
     ActorKind,
@@ -45,9 +46,13 @@ def to_stored(event: ConsentEvent, customer_id: str, guardian_digest: str | None
     return to_wire(resolved)
 
 
-def fingerprint(stored: dict[str, Any]) -> str:
+def canonical(stored: dict[str, Any]) -> RawJson:
+    """Encodes the stored form canonically: what the ledger keeps and what is hashed."""
+    return RawJson(json.dumps(stored, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+def fingerprint(text: str) -> str:
     """Hashes the canonical stored form: same event id with another hash is a conflict."""
-    text = json.dumps(stored, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -39,8 +39,16 @@ def _sqlite_date(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+class RawJson(str):
+    """JSON text already encoded by the caller (e.g. the canonical form it also hashed)."""
+
+    __slots__ = ()
+
+
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if value is None or isinstance(value, RawJson):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _adapter(column_type: Any, dialect: str) -> Adapter | None:
