@@ -200,11 +200,19 @@ class ConsentLedger:
         repo.lock_pairs(conn, pairs)
         repo.insert_events(conn, [self._row(a, now) for a in accepted])
         customers = sorted({cid for cid, _ in pairs})
-        ledger = repo.events_of(conn, customers, pairs)
         before = repo.states_of(conn, customers, pairs)
+        # a pair without a projection row has no earlier events: this batch holds its history
+        known = set(before)
+        ledger = repo.events_of(conn, sorted({c for c, _ in known}), known) if known else {}
+        fresh: dict[tuple[str, str], list[ConsentEvent]] = {}
+        for item in accepted:
+            fresh.setdefault((item.customer_id, item.event.purpose), []).append(item.event)
         upserts, outbox = [], []
         for customer_id, purpose in sorted(pairs):
-            events = [from_stored(doc) for doc in ledger.get((customer_id, purpose), [])]
+            if (customer_id, purpose) in known:
+                events = [from_stored(doc) for doc in ledger.get((customer_id, purpose), [])]
+            else:
+                events = fresh[(customer_id, purpose)]
             at = max([now, *(e.occurred_at for e in events)])
             state = fold(events, purposes=self.purposes, notices=self.notices, at=at).get(purpose)
             if state is None:
