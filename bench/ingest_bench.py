@@ -6,7 +6,6 @@ import csv
 import random
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,13 +97,11 @@ def decrypt_us(platform: Platform, rounds: int) -> tuple[float, float]:
     return p50_us(opens), p50_us(reads)
 
 
-Extra = Callable[..., dict[str, dict[str, Any]]]
+def run(root: Path, *, quick: bool) -> tuple[dict[str, dict[str, Any]], Settings, Path]:
+    """Runs the ingest benchmarks in `root`: secure and plain ingests interleaved, best of N.
 
-
-def run(root: Path, *, quick: bool, extra: Extra | None = None) -> dict[str, dict[str, Any]]:
-    """Runs the issue 2 benchmarks in `root`: secure and plain ingests interleaved, best of N.
-
-    `extra(platform, decrypt_us, quick=...)` runs further benchmarks on the loaded store.
+    Returns the figures, the settings of the last secure store and the core-banking file, for
+    the read-side benchmarks that run in a fresh process against that store.
     """
     from cdp.synth.files import generate_demo_files
 
@@ -112,25 +109,18 @@ def run(root: Path, *, quick: bool, extra: Extra | None = None) -> dict[str, dic
     files, summary = generate_demo_files(root / "data", customers, 20261123)
     secure_rates: list[float] = []
     plain_rates: list[float] = []
-    secure = None
+    kept: Settings | None = None
     for attempt in range(rounds):
         for plain in (False, True):
             platform = fresh_platform(root, f"{'plain' if plain else 'secure'}-{attempt}")
             (plain_rates if plain else secure_rates).append(timed_ingest(platform, files, plain))
-            if plain or attempt < rounds - 1:
-                platform.close()
-            else:
-                secure = platform
-    if secure is None:
+            if not plain:
+                kept = platform.settings
+            platform.close()
+    if kept is None:
         raise RuntimeError("no secure store was kept for the read benchmarks")
-    try:
-        lookup = lookup_us(secure, files, 500 if quick else 3000)
-        opened, read = decrypt_us(secure, 500 if quick else 3000)
-        later = extra(secure, opened, quick=quick) if extra else {}
-    finally:
-        secure.close()
     rate, plain_rate = max(secure_rates), max(plain_rates)
-    return {
+    figures = {
         "ingest_profiles_per_s": metric(
             rate,
             "profiles/s",
@@ -145,10 +135,18 @@ def run(root: Path, *, quick: bool, extra: Extra | None = None) -> dict[str, dic
             plain_profiles_per_s=round(plain_rate),
             plain_runs=[round(r) for r in plain_rates],
         ),
+    }
+    return figures, kept, files["core_banking"]
+
+
+def read_figures(platform: Platform, core_file: Path, quick: bool) -> dict[str, dict[str, Any]]:
+    """Lookup and decryption figures on a loaded store."""
+    lookup = lookup_us(platform, {"core_banking": core_file}, 500 if quick else 3000)
+    opened, read = decrypt_us(platform, 500 if quick else 3000)
+    return {
         "blind_index_lookup_us": metric(lookup, "us (p50)", "<= 100"),
         "profile_decrypt_us": metric(
-            opened, "us (p50)", "<= 50", fields=len(secure.catalogue.encrypted)
+            opened, "us (p50)", "<= 50", fields=len(platform.catalogue.encrypted)
         ),
         "profile_read_us": metric(read, "us (p50)", "reported", note="row fetch + decrypt"),
-        **later,
     }

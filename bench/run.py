@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import platform as host
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,8 +19,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import consent_bench, ingest_bench, policy_bench  # noqa: E402
-from cdp.bootstrap import Platform  # noqa: E402
+from bench import ingest_bench  # noqa: E402
+from cdp.settings import Settings  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 
@@ -33,11 +34,17 @@ def pin_one_core() -> str:
         return "not pinned"
 
 
-def _read_side(platform: Platform, decrypt_us: float, *, quick: bool) -> dict[str, dict[str, Any]]:
-    """Benchmarks that need the loaded store: policy and governed reads, then consent."""
-    figures = policy_bench.run(platform, decrypt_us, quick=quick)
-    customers = 5_000 if quick else 20_000
-    figures.update(consent_bench.run(platform, customers, 20261123, quick))
+def read_side(settings: Settings, core_file: Path) -> dict[str, Any]:
+    """Runs the read-side benchmarks in a fresh process against the loaded store."""
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "reads.py"),
+        settings.model_dump_json(),
+        str(core_file),
+        "1" if QUICK else "0",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=900)
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
 
@@ -47,7 +54,9 @@ def main() -> int:
     started = time.perf_counter()
     metrics: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="cdp-bench-") as tmp:
-        metrics.update(ingest_bench.run(Path(tmp), quick=QUICK, extra=_read_side))
+        ingest, settings, core_file = ingest_bench.run(Path(tmp), quick=QUICK)
+        metrics.update(ingest)
+        metrics.update(read_side(settings, core_file))
     results = {
         "metrics": metrics,
         "meta": {
