@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -35,15 +34,12 @@ DIGEST_PREFIX = "digest:"
 
 def to_stored(event: ConsentEvent, customer_id: str, guardian_digest: str | None) -> dict[str, Any]:
     """Renders an event for the ledger: customer by id, guardian by digest only."""
+    doc = to_wire(event)
+    doc["customer"] = {RefKind.CUSTOMER_ID.value: customer_id}
     guardian = event.actor.guardian
     if guardian is not None:
-        guardian = CustomerRef(guardian.kind, DIGEST_PREFIX + (guardian_digest or ""))
-    resolved = replace(
-        event,
-        customer=CustomerRef(RefKind.CUSTOMER_ID, customer_id),
-        actor=replace(event.actor, guardian=guardian),
-    )
-    return to_wire(resolved)
+        doc["actor"]["guardian"] = {guardian.kind.value: DIGEST_PREFIX + (guardian_digest or "")}
+    return doc
 
 
 def canonical(stored: dict[str, Any]) -> RawJson:
