@@ -25,6 +25,9 @@ class PlainVault:
         self._key = StoredKey(b"plain", active_kek_version, 1)
         self._sealer = PlainSealer()
 
+    def use_active_kek(self, version: int | None) -> None:
+        """Nothing to follow without keys."""
+
     def new_key(self, customer_id: str) -> tuple[StoredKey, PlainSealer]:
         """Returns a dummy key record."""
         return self._key, self._sealer

@@ -179,7 +179,7 @@ class InitReport:
 
 def init_store(settings: Settings) -> InitReport:
     """Creates var/, keys and the schema; safe to run again (it only adds what is missing)."""
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    settings.var_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     provider = build_kek_provider(settings)
     created = False
     if not provider.versions():

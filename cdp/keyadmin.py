@@ -195,6 +195,14 @@ def retire(engine: Engine, provider: KekProvider, version: int) -> None:
             .where(kek_t.c.version == version)
             .values(status=RETIRED, retired_at=utcnow())
         )
+    with transaction(engine) as conn:  # did a writer wrap a key under it just before the mark?
+        late = conn.execute(
+            select(func.count()).select_from(repo.key_t).where(repo.key_t.c.kek_version == version)
+        ).scalar_one()
+        if late:
+            _set_status(conn, version, PREVIOUS)
+    if late:
+        raise KeyAdminError(f"KEK version {version} was used meanwhile: rotate again, then retire")
     if row.status != RETIRED:
         provider.destroy_version(version)
 
@@ -216,6 +224,14 @@ def shred(engine: Engine, keyring: DataKeyring, customer_id: str) -> None:
             conn.exec_driver_sql("PRAGMA secure_delete=ON")
         repo.delete_where_customer(conn, repo.key_t, customer_id)
         repo.delete_where_customer(conn, repo.digest_t, customer_id)
+        conn.execute(  # plain columns could re-identify the person together: clear them too
+            update(repo.profile_t)
+            .where(repo.profile_t.c.customer_id == customer_id)
+            .values(
+                {c.name: None for c in repo.profile_t.columns if _is_plain(c.name)}
+                | {"provenance": []}
+            )
+        )
         conn.execute(
             update(customer_t)
             .where(customer_t.c.customer_id == customer_id)
@@ -225,11 +241,20 @@ def shred(engine: Engine, keyring: DataKeyring, customer_id: str) -> None:
     _purge_freed(engine)
 
 
+def _is_plain(column: str) -> bool:
+    return column not in {"customer_id", "provenance", "updated_at"} and not column.endswith("_ct")
+
+
 def _purge_freed(engine: Engine) -> None:
     """Pushes deleted key material out of the WAL (SQLite) or dead tuples (PostgreSQL)."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, log, done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+            if busy or log != done:
+                raise KeyAdminError(
+                    "the data key is deleted but old copies may remain in the WAL because a "
+                    "reader holds the database open; run `cdp keys shred` again once it is idle"
+                )
         else:
             conn.exec_driver_sql("VACUUM customer_key")
             conn.exec_driver_sql("VACUUM blind_index")

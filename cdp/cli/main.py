@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from cdp.bootstrap import NotInitialised, init_store
@@ -46,5 +48,6 @@ def init() -> None:
 
 
 def main() -> None:
-    """Runs the CLI."""
+    """Runs the CLI; files it creates (database, WAL, logs, keys) are private to the owner."""
+    os.umask(0o077)
     app()

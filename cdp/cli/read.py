@@ -32,16 +32,22 @@ def read(
     attributes = {"branches": branches} if branches else {}
     principal = Principal(f"local:{getpass.getuser()}", frozenset(role), attributes)
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+    outcome: GovernedRead | AccessDenied | LookupError
     with platform() as built, built.engine.begin() as conn:
+        # a denial is an outcome, not an error: the transaction commits what observers recorded
         try:
-            result = built.reader.read(conn, principal, purpose, customer_id, wanted)
+            outcome = built.reader.read(conn, principal, purpose, customer_id, wanted)
         except AccessDenied as denied:
-            _print_denied(denied, as_json)
-            raise typer.Exit(EXIT_DENIED) from None
+            outcome = denied
         except (CustomerNotFound, CustomerErased) as missing:
-            err.print(f"[red]{type(missing).__name__}:[/] {customer_id}", markup=True)
-            raise typer.Exit(EXIT_FAILED_ROWS) from None
-    _print_read(result, as_json)
+            outcome = missing
+    if isinstance(outcome, AccessDenied):
+        _print_denied(outcome, as_json)
+        raise typer.Exit(EXIT_DENIED)
+    if isinstance(outcome, LookupError):
+        err.print(f"[red]{type(outcome).__name__}:[/] {customer_id}", markup=True)
+        raise typer.Exit(EXIT_FAILED_ROWS)
+    _print_read(outcome, as_json)
     raise typer.Exit(EXIT_OK)
 
 

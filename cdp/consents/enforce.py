@@ -22,7 +22,9 @@ class ConsentReadCheck:
     def check(self, conn: Connection, principal: Principal, purpose: str, customer_id: str) -> None:
         """Raises ConsentRequired with the precise reason; contract and legal purposes pass."""
         spec = self._ledger.purposes.get(purpose)
-        if spec is None or not spec.needs_consent:
+        if spec is None:
+            raise ConsentRequired("unknown_purpose")
+        if not spec.needs_consent:
             return
         verdict = self._ledger.check(conn, customer_id, purpose)
         if not verdict.valid:

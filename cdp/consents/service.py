@@ -27,7 +27,7 @@ from cdp.profiles.lookup import InvalidLookup
 from cdp.profiles.repository import find_digests
 from cdp.profiles.resolution import utcnow
 from cdp.profiles.store import ProfileStore
-from cdp.profiles.validators import FieldInvalid, validate_field
+from cdp.profiles.validators import FieldInvalid, is_resident_id, validate_field
 from cdp.profiles.vault import ProfileVault
 from consent.errors import EventInvalid
 from consent.events import ConsentEvent, CustomerRef, RefKind
@@ -89,7 +89,7 @@ class ConsentLedger:
         resolved = self._resolve(conn, parsed, results)
         accepted = self._deduplicate(conn, resolved, results)
         if accepted:
-            self._append(conn, accepted, now)
+            self._append(conn, accepted, now, results)
         return [results[i] for i in range(len(raws))]
 
     def _parse(
@@ -195,10 +195,17 @@ class ConsentLedger:
                 )
         return accepted
 
-    def _append(self, conn: Connection, accepted: list[_Accepted], now: datetime) -> None:
+    def _append(
+        self,
+        conn: Connection,
+        accepted: list[_Accepted],
+        now: datetime,
+        results: dict[int, EventResult],
+    ) -> None:
         pairs = {(a.customer_id, a.event.purpose) for a in accepted}
         repo.lock_pairs(conn, pairs)
         repo.insert_events(conn, [self._row(a, now) for a in accepted])
+        accepted = self._keep_ours(conn, accepted, results)
         customers = sorted({cid for cid, _ in pairs})
         before = repo.states_of(conn, customers, pairs)
         # a pair without a projection row has no earlier events: this batch holds its history
@@ -224,6 +231,26 @@ class ConsentLedger:
                 outbox.append(self._change(customer_id, purpose, old, doc, now))
         repo.upsert_states(conn, upserts)
         repo.insert_outbox(conn, outbox)
+
+    @staticmethod
+    def _keep_ours(
+        conn: Connection, accepted: list[_Accepted], results: dict[int, EventResult]
+    ) -> list[_Accepted]:
+        """Drops events a concurrent writer stored first under the same id (insert skipped)."""
+        stored = repo.known_events(conn, [a.event.event_id for a in accepted])
+        ours = []
+        for item in accepted:
+            if stored.get(item.event.event_id) == item.fingerprint:
+                ours.append(item)
+                continue
+            results[item.position] = EventResult(
+                item.position,
+                item.event.event_id,
+                "rejected",
+                "event_id",
+                "conflict: same event id, different content",
+            )
+        return ours
 
     @staticmethod
     def _row(item: _Accepted, now: datetime) -> dict[str, Any]:
@@ -302,5 +329,11 @@ class ConsentLedger:
         return may_prompt(self.state(conn, customer_id, purpose, at), spec, at or self._clock())
 
     def _birth_date(self, conn: Connection, customer_id: str) -> date | None:
-        value = self._store.values(conn, customer_id, ("birth_date",))["birth_date"]
-        return date.fromisoformat(value) if value else None
+        """The stored birth date, else the one a resident ID encodes: age must not be guessed."""
+        values = self._store.values(conn, customer_id, ("birth_date", "id_number"))
+        if values["birth_date"]:
+            return date.fromisoformat(values["birth_date"])
+        number = values["id_number"]
+        if number and is_resident_id(number):
+            return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        return None

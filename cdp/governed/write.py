@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from cdp.governed.errors import AccessDenied, FieldsInvalid
 from cdp.governed.read import settle
-from cdp.profiles.records import ValidRow
+from cdp.profiles.records import ValidRow, safe_field_label
 from cdp.profiles.resolution import BatchApplier, Outcome, utcnow
 from cdp.profiles.store import CustomerErased, CustomerNotFound, ProfileStore
 from cdp.profiles.survivorship import canonical_instant
@@ -61,7 +61,7 @@ class GovernedWriter:
         decision = settle(conn, self._store, principal, customer_id, decision)
         refused = decision.fields_with(Access.DENIED)
         if refused:
-            raise AccessDenied("field_write_denied", refused)
+            raise AccessDenied("field_write_denied", tuple(safe_field_label(f) for f in refused))
         clean, errors = validate_fields(self._catalogue, values)
         if errors or not clean:
             raise FieldsInvalid(tuple((e.field, e.reason) for e in errors) or (("", "empty"),))
@@ -73,4 +73,6 @@ class GovernedWriter:
             raise CustomerNotFound(customer_id) from None
         if outcome is Outcome.REJECTED:
             raise CustomerErased(customer_id)
+        if outcome in (Outcome.ID_CONFLICT, Outcome.ID_AMBIGUOUS):
+            raise FieldsInvalid((("id_number", "belongs to another customer"),))
         return WriteResult(customer_id, tuple(clean), decision.policy_version)

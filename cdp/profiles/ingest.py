@@ -22,11 +22,12 @@ from cdp.db.engine import transaction
 from cdp.db.models import IngestRun, table_of
 from cdp.profiles.readers import RawRecord, read_records
 from cdp.profiles.records import RowError, ValidRow, prepare_row
-from cdp.profiles.resolution import ERASED_REASON, BatchApplier, Outcome, utcnow
-from cdp.profiles.sources import SourceRegistry
+from cdp.profiles.resolution import REJECTION_REASONS, BatchApplier, Outcome, utcnow
+from cdp.profiles.sources import SourceRegistry, UnknownSource
 from governance.catalogue import FieldCatalogue
 
 log = logging.getLogger(__name__)
+RESERVED_SOURCES = frozenset({"manual"})  # the governed write path's own source
 run_t = table_of(IngestRun)
 
 
@@ -84,7 +85,7 @@ class Ingestor:
         on_error: ErrorSink | None = None,
     ) -> IngestSummary:
         """Ingests every record of a CSV or JSONL file for one source system."""
-        self._sources.get(source)
+        self._refuse_reserved(source)
         records = read_records(path)
         first = next(records, None)
         run_id = self._start_run(path, source)
@@ -106,11 +107,16 @@ class Ingestor:
         self, source: str, items: Iterable[Mapping[str, str]], on_error: ErrorSink | None = None
     ) -> IngestSummary:
         """Ingests records handed over in memory (an API batch) in one transaction."""
-        self._sources.get(source)
+        self._refuse_reserved(source)
         raws = [RawRecord(i, dict(item)) for i, item in enumerate(items, start=1)]
         summary = IngestSummary()
         self._ingest_batch(source, raws, summary, on_error, {})
         return summary
+
+    def _refuse_reserved(self, source: str) -> None:
+        self._sources.get(source)
+        if source in RESERVED_SOURCES:
+            raise UnknownSource(f"{source!r} is written only through the governed write path")
 
     def _ingest_batch(
         self,
@@ -132,9 +138,13 @@ class Ingestor:
         with transaction(self._engine) as conn:
             outcomes = self._applier.apply(conn, source, valid)
         for row, outcome in zip(valid, outcomes, strict=True):
-            summary.count(outcome)
-            if outcome is Outcome.REJECTED:
-                self._report(summary, RowError(row.row, None, ERASED_REASON), on_error)
+            reason = REJECTION_REASONS.get(outcome)
+            if reason is None:
+                summary.count(outcome)
+                continue
+            summary.rejected += 1
+            field = None if outcome is Outcome.REJECTED else "id_number"
+            self._report(summary, RowError(row.row, field, reason), on_error)
 
     def _prepare(
         self, raw: RawRecord, now: datetime, seen: dict[str, int]

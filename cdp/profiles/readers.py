@@ -16,6 +16,7 @@ from typing import IO, Any
 
 MAX_RECORD_CHARS = 64 * 1024
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,47}")  # other keys could be data
 csv.field_size_limit(MAX_RECORD_CHARS * 4)
 
 
@@ -117,6 +118,7 @@ def _flatten(row: int, data: dict[str, Any]) -> RawRecord:
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            return RawRecord(row, None, f"field {key!r} is not a flat text or number value")
+            label = key if _FIELD_NAME.fullmatch(str(key)) else "<unnamed field>"
+            return RawRecord(row, None, f"field {label} is not a flat text or number value")
         values[str(key)] = str(value)
     return RawRecord(row, values)

@@ -127,6 +127,29 @@ def load_keys(conn: Connection, customer_ids: Sequence[str]) -> dict[str, Stored
     }
 
 
+_ACTIVE_KEK = HotQuery("SELECT version FROM kek_version WHERE status = 'active'")
+
+
+def active_kek(conn: Connection) -> int | None:
+    """Returns the KEK version new data keys must be wrapped with, as the store says now."""
+    rows = _ACTIVE_KEK.all(conn, ())
+    return int(rows[0][0]) if rows else None
+
+
+class KekRetired(RuntimeError):
+    """A batch wrapped data keys under a KEK version that is being retired; nothing is kept."""
+
+
+def hold_keks(conn: Connection, versions: set[int]) -> None:
+    """Refuses keys under a retired KEK and, on PostgreSQL, blocks retirement until commit."""
+    marks = ", ".join("?" * len(versions))
+    lock = " FOR SHARE" if conn.dialect.name == "postgresql" else ""
+    query = HotQuery(f"SELECT version, status FROM kek_version WHERE version IN ({marks}){lock}")  # noqa: S608 - marks only
+    statuses = dict(query.all(conn, sorted(versions)))
+    if any(statuses.get(v) in (None, "retired") for v in versions):
+        raise KekRetired("a KEK version used by this batch is retired: retry the batch")
+
+
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Inserts many rows (same keys each) in one driver-level executemany."""
     _BULK.insert(conn, table, rows)

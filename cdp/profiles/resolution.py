@@ -32,10 +32,17 @@ class Outcome(StrEnum):
     MERGED = "merged"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
-    REJECTED = "rejected"
+    REJECTED = "rejected"  # the customer was erased
+    ID_CONFLICT = "id_conflict"  # the ID number contradicts the linked customer's
+    ID_AMBIGUOUS = "id_ambiguous"  # the ID number already names several customers
 
 
 ERASED_REASON = "customer has been erased (data key destroyed)"
+REJECTION_REASONS = {
+    Outcome.REJECTED: ERASED_REASON,
+    Outcome.ID_CONFLICT: "id_number differs from the one this source key is linked to",
+    Outcome.ID_AMBIGUOUS: "id_number matches several customers; resolve them first",
+}
 
 
 @dataclass(slots=True)
@@ -92,6 +99,7 @@ class BatchApplier:
 
     def apply(self, conn: Connection, source: str, rows: Sequence[ValidRow]) -> list[Outcome]:
         """Applies the rows in order and writes everything they changed."""
+        self._vault.use_active_kek(repo.active_kek(conn))
         digests = [self._digests(row) for row in rows]
         state = self._load_state(conn, source, rows, digests)
         outcomes = [
@@ -141,9 +149,15 @@ class BatchApplier:
         self, state: BatchState, source: str, row: ValidRow, dig: dict[str, bytes]
     ) -> Outcome:
         linked = state.links.get(row.source_key)
+        own_id = dig.get("id_number")
         if linked is not None:
             customer_id, outcome = linked[0], None
+            theirs = state.id_digests.get(customer_id)
+            if own_id is not None and theirs and own_id not in theirs:
+                return Outcome.ID_CONFLICT
         else:
+            if own_id is not None and len(state.known.get(("id_number", own_id), ())) > 1:
+                return Outcome.ID_AMBIGUOUS
             matched = self._resolve(state, dig)
             customer_id = matched or new_customer_id()
             outcome = Outcome.MERGED if matched else Outcome.CREATED
@@ -250,6 +264,8 @@ class BatchApplier:
                 updates.append(work.row)
                 inserts["touch"].append({"updated_at": now, "customer_id": work.customer_id})
         repo.insert_rows(conn, repo.customer_t, inserts["customer"])
+        if inserts["key"]:
+            repo.hold_keks(conn, {row["kek_version"] for row in inserts["key"]})
         repo.insert_rows(conn, repo.key_t, inserts["key"])
         repo.insert_rows(conn, repo.profile_t, inserts["profile"])
         repo.update_profiles(conn, updates)

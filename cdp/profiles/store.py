@@ -65,11 +65,11 @@ class ProfileStore:
         if not rows:
             raise CustomerNotFound(customer_id)
         *stored, wrapped, kek_version, dek_version = rows[0]
+        if wrapped is None:  # every customer has a data key until it is shredded
+            raise CustomerErased(customer_id)
         data = dict(zip(plan.wanted, stored, strict=True))
         values = {name: _plain(data[name]) for name in plan.plain}
         if plan.secret:
-            if wrapped is None:
-                raise CustomerErased(customer_id)
             key = StoredKey(bytes(wrapped), kek_version, dek_version)
             values.update(self._vault.open_fields(customer_id, key, data, plan.secret))
         return values

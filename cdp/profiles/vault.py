@@ -65,6 +65,11 @@ class ProfileVault:
         self._indexer = indexer
         self._suite = suite
 
+    def use_active_kek(self, version: int | None) -> None:
+        """Follows a rotation another process made: new data keys use the store's active KEK."""
+        if version is not None and version != self._keyring.active_kek_version:
+            self._keyring.active_kek_version = version
+
     @property
     def keyring(self) -> DataKeyring:
         """Exposes the keyring for key administration (rotation, shredding)."""

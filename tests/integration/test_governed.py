@@ -222,9 +222,25 @@ def test_when_searching_then_the_search_action_is_decided_per_field(
 def test_when_a_consent_purpose_has_no_grant_then_the_read_is_denied_for_consent(
     platform: Platform, customer: str
 ) -> None:
+    other = dict(
+        RECORD,
+        source_key="C2",
+        id_number="360426199101010071",
+        mobile="13712345678",
+        gender="",
+        email="",
+        card_no="",
+    )
+    platform.ingestor().ingest_records("core_banking", [other])
+    with platform.engine.connect() as conn:
+        never = conn.exec_driver_sql(
+            "select customer_id from customer where customer_id <> "
+            + ("?" if platform.settings.is_sqlite else "%s"),
+            (customer,),
+        ).scalar_one()
     with pytest.raises(AccessDenied) as denied:
-        read(platform, who("relationship_manager", branches=BRANCH), "P06", customer)
-    assert denied.value.reason in {"consent_required", "purpose_not_permitted"}
+        read(platform, who("relationship_manager", branches=BRANCH), "P05", never)
+    assert denied.value.reason == "consent_required"
     with platform.engine.begin() as conn:
         later = grant("P05", "", "w-p05", action="withdraw")
         later["occurred_at"] = "2026-02-01T09:00:00+08:00"
