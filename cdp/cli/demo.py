@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cdp.cli.common import EXIT_USAGE, err, out, settings
+from cdp.settings import Environment
 
 
 def synth(
@@ -36,6 +37,9 @@ def demo(
     from cdp.demo import run_demo
 
     loaded = settings()
+    if loaded.environment is not Environment.DEV:
+        err.print("the demo loads synthetic customers and prints what roles see: dev only")
+        raise typer.Exit(EXIT_USAGE)
     if reset and not loaded.is_sqlite:
         err.print("--reset only empties the embedded SQLite database, never a server")
         raise typer.Exit(EXIT_USAGE)
