@@ -1,1 +1,1 @@
-"""Pure audit domain: event types, canonical encoding, hash chain, verifier (skeleton)."""
+"""Pure audit domain: event types, canonical encoding, hash chain, verifier, checkpoints, ports."""

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from cdp.bootstrap import Platform
+from cdp.db.hot import HotQuery
 from cdp.governed.errors import AccessDenied, FieldsInvalid
 from governance.decision import Access, Principal
 
@@ -233,11 +234,8 @@ def test_when_a_consent_purpose_has_no_grant_then_the_read_is_denied_for_consent
     )
     platform.ingestor().ingest_records("core_banking", [other])
     with platform.engine.connect() as conn:
-        never = conn.exec_driver_sql(
-            "select customer_id from customer where customer_id <> "
-            + ("?" if platform.settings.is_sqlite else "%s"),
-            (customer,),
-        ).scalar_one()
+        query = HotQuery("select customer_id from customer where customer_id <> ?")
+        ((never,),) = query.all(conn, (customer,))
     with pytest.raises(AccessDenied) as denied:
         read(platform, who("relationship_manager", branches=BRANCH), "P05", never)
     assert denied.value.reason == "consent_required"

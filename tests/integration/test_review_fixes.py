@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from cdp import keyadmin
 from cdp.bootstrap import Platform, build_platform
+from cdp.db.hot import HotQuery
 from cdp.db.models import CustomerKey
 from cdp.profiles.readers import read_records
 from cdp.profiles.sources import UnknownSource
@@ -40,11 +41,8 @@ def test_when_a_customer_is_shredded_then_even_plain_columns_are_gone(platform: 
     with platform.engine.connect() as conn:
         with pytest.raises(CustomerErased):
             platform.store.read(conn, cid, ["occupation", "open_branch"])
-        row = conn.exec_driver_sql(
-            "select occupation, open_branch from profile where customer_id = "
-            + ("?" if platform.settings.is_sqlite else "%s"),
-            (cid,),
-        ).one()
+        query = HotQuery("select occupation, open_branch from profile where customer_id = ?")
+        (row,) = query.all(conn, (cid,))
     assert tuple(row) == (None, None)
 
 

@@ -1,0 +1,63 @@
+"""Audit tags: what a governed operation did, as `domain[:subject]:verb` (DOMAIN.md §11).
+
+Stored records decode by these values, so a tag is never renamed or removed once released; retire
+one by leaving it here with a comment, as pypi/warehouse does with its event tags.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditTag(StrEnum):
+    """The action an audit event records."""
+
+    AUTH_LOGIN = "auth:login"
+    AUTH_FAILURE = "auth:failure"
+
+    PROFILE_READ = "profile:read"  # a governed read of a whole profile
+    PROFILE_FIELD_READ = "profile:field:read"  # a governed read naming fields
+    PROFILE_SEARCH = "profile:search"
+    PROFILE_WRITE = "profile:write"
+    PROFILE_INGEST = "profile:ingest"
+    PROFILE_C3_REFUSED = "profile:c3:refused"  # type and source only, never the value
+
+    CONSENT_EVENT = "consent:event"
+    CONSENT_IMPORT = "consent:import"
+
+    SEGMENT_CREATE = "segment:create"
+    SEGMENT_PUBLISH = "segment:publish"
+    SEGMENT_RUN = "segment:run"
+    EXPORT = "export"
+
+    DSR_ACCESS = "dsr:access"
+    DSR_ERASE = "dsr:erase"
+    DSR_RECTIFY = "dsr:rectify"
+
+    POLICY_RELOAD = "policy:reload"
+
+    KEY_ROTATE = "key:rotate"
+    KEY_RETIRE = "key:retire"
+    KEY_SHRED = "key:shred"
+
+    AUDIT_VERIFY = "audit:verify"
+    AUDIT_CHECKPOINT = "audit:checkpoint"
+    AUDIT_PRUNE = "audit:prune"
+
+    @property
+    def domain(self) -> str:
+        """Returns the leading part (`dsr` for `dsr:erase`), for filters such as `dsr:*`."""
+        return self.value.split(":", 1)[0]
+
+    @property
+    def verb(self) -> str:
+        """Returns the trailing part (`read` for `profile:field:read`)."""
+        return self.value.rsplit(":", 1)[-1]
+
+
+class Decision(StrEnum):
+    """How the operation ended: allowed, refused by policy or consent, or failed."""
+
+    ALLOW = "allow"
+    DENY = "deny"
+    ERROR = "error"
