@@ -8,7 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from audit.keys import AuditKey
 from cdp import keyadmin
+from cdp.auditing.reads import ReadAuditObserver
+from cdp.auditing.store import SqlAuditTrail
 from cdp.consents.enforce import ConsentReadCheck
 from cdp.consents.service import ConsentLedger
 from cdp.crypto import (
@@ -44,6 +47,7 @@ from governance.engine import PolicyEngine
 from masking.operators import MaskRegistry, default_registry
 
 BLIND_INDEX_KEY_FILE = "blind-index.key"
+AUDIT_KEY_FILE = "audit.key"
 
 
 class NotInitialised(RuntimeError):
@@ -65,6 +69,7 @@ class Platform:
     masks: MaskRegistry
     purposes: PurposeCatalogue
     notices: NoticeCatalogue
+    audit: SqlAuditTrail
     store: ProfileStore = field(init=False)
     consents: ConsentLedger = field(init=False)
     reader: GovernedReader = field(init=False)
@@ -86,6 +91,7 @@ class Platform:
             catalogue=self.catalogue,
             masks=self.masks,
             checks=[ConsentReadCheck(self.consents)],
+            observers=[ReadAuditObserver(self.audit)],
         )
         self.writer = GovernedWriter(
             policy=self.policy, catalogue=self.catalogue, store=self.store, applier=self.applier()
@@ -167,6 +173,21 @@ def blind_index_master_key(settings: Settings, *, create: bool) -> bytes:
     return load_or_create_master_key(path)
 
 
+def audit_key(settings: Settings, *, create: bool) -> AuditKey:
+    """Returns the audit chain key (CDP_AUDIT_KEY or the dev key file), apart from data keys."""
+    if settings.audit_key is not None:
+        secret = master_key_from_b64(settings.audit_key.get_secret_value())
+        if settings.environment is Environment.PROD and is_placeholder_key(secret):
+            raise SettingsError("CDP_AUDIT_KEY is a placeholder key: prod refuses it")
+        return AuditKey("env", secret)
+    if settings.environment is Environment.PROD:
+        raise SettingsError("CDP_ENVIRONMENT=prod needs CDP_AUDIT_KEY (no dev key files)")
+    path = settings.key_dir / AUDIT_KEY_FILE
+    if not create and not path.exists():
+        raise NotInitialised("no audit key: run `cdp init`")
+    return AuditKey("local-file", load_or_create_master_key(path))
+
+
 @dataclass(frozen=True, slots=True)
 class InitReport:
     """What `cdp init` created or found."""
@@ -188,6 +209,7 @@ def init_store(settings: Settings) -> InitReport:
         provider.create_version()
         created = True
     blind_index_master_key(settings, create=True)
+    audit_key(settings, create=True)
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
@@ -239,4 +261,5 @@ def _assemble(settings: Settings, engine: Engine) -> Platform:
         masks=default_registry(),
         purposes=purposes,
         notices=notices,
+        audit=SqlAuditTrail(audit_key(settings, create=False), settings.audit_chains),
     )

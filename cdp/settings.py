@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     environment: Environment = Environment.DEV
     kek_provider: KekProviderName = KekProviderName.LOCAL_FILE
     blind_index_key: SecretStr | None = None
+    audit_key: SecretStr | None = None
+    audit_chains: int = Field(default=4, ge=1, le=256)
     ingest_batch_size: int = Field(default=5000, ge=1, le=50_000)
     rotation_batch_size: int = Field(default=1000, ge=1, le=50_000)
     data_key_cache_size: int = Field(default=20_000, ge=0)

@@ -7,7 +7,7 @@ import os
 import typer
 
 from cdp.bootstrap import NotInitialised, init_store
-from cdp.cli import consent, demo, keys, policy
+from cdp.cli import audit, consent, demo, keys, policy
 from cdp.cli.common import EXIT_USAGE, err, out, settings
 from cdp.cli.ingest import ingest
 from cdp.cli.read import read
@@ -30,6 +30,7 @@ app.command()(demo.demo)
 app.add_typer(keys.app, name="keys")
 app.add_typer(policy.app, name="policy")
 app.add_typer(consent.app, name="consent")
+app.add_typer(audit.app, name="audit")
 
 
 @app.command()

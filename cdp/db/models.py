@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -199,6 +200,41 @@ class Outbox(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(TS)
     delivered_at: Mapped[datetime | None] = mapped_column(TS)
+
+
+class AuditLink(Base):
+    """One sealed audit record: a keyed hash chain per `chain`, the canonical body, index columns.
+
+    Bodies name customers by id only (the audit core refuses PII-looking values).
+    """
+
+    __tablename__ = "audit_link"
+    __table_args__ = (
+        Index("ix_audit_link_occurred_at", "occurred_at"),
+        Index("ix_audit_link_actor", "actor", "occurred_at"),
+    )
+
+    chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    event_id: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(TS)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(48))
+    decision: Mapped[str] = mapped_column(String(8))
+    purpose: Mapped[str | None] = mapped_column(String(8))
+
+
+class AuditHead(Base):
+    """The newest link of each chain; appenders lock this row, verifiers expect to reach it."""
+
+    __tablename__ = "audit_head"
+
+    chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
 
 
 def table_of(model: type[Base]) -> Table:
