@@ -20,7 +20,7 @@ from cdp.consents.files import read_events
 from cdp.consents.service import EventResult
 from cdp.consents.stored import from_stored
 from cdp.profiles.readers import IngestFileError
-from cdp.profiles.records import CHINA_STANDARD_TIME
+from cdp.timezones import CHINA_STANDARD_TIME
 
 app = typer.Typer(help="The consent ledger.", no_args_is_help=True)
 BATCH = 2000

@@ -186,13 +186,7 @@ class ConsentLedger:
                     item.position, item.event.event_id, "duplicate"
                 )
             else:
-                results[item.position] = EventResult(
-                    item.position,
-                    item.event.event_id,
-                    "rejected",
-                    "event_id",
-                    "conflict: same event id, different content",
-                )
+                results[item.position] = _conflict(item)
         return accepted
 
     def _append(
@@ -243,13 +237,7 @@ class ConsentLedger:
             if stored.get(item.event.event_id) == item.fingerprint:
                 ours.append(item)
                 continue
-            results[item.position] = EventResult(
-                item.position,
-                item.event.event_id,
-                "rejected",
-                "event_id",
-                "conflict: same event id, different content",
-            )
+            results[item.position] = _conflict(item)
         return ours
 
     @staticmethod
@@ -337,3 +325,14 @@ class ConsentLedger:
         if number and is_resident_id(number):
             return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         return None
+
+
+def _conflict(item: _Accepted) -> EventResult:
+    """The result for an event id already stored with other content."""
+    return EventResult(
+        item.position,
+        item.event.event_id,
+        "rejected",
+        "event_id",
+        "conflict: same event id, different content",
+    )

@@ -17,7 +17,6 @@ from typing import IO, Any
 MAX_RECORD_CHARS = 64 * 1024
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,47}")  # other keys could be data
-csv.field_size_limit(MAX_RECORD_CHARS * 4)
 
 
 class IngestFileError(ValueError):
@@ -56,6 +55,7 @@ def read_records(path: Path) -> Iterator[RawRecord]:
 
 
 def _csv_records(handle: IO[str]) -> Iterator[RawRecord]:
+    csv.field_size_limit(MAX_RECORD_CHARS * 4)  # oversize records become row errors, not crashes
     reader = csv.reader(handle)
     try:
         header = next(reader)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cdp.profiles.survivorship import canonical_instant
 from cdp.profiles.validators import FieldError, validate_fields
+from cdp.timezones import CHINA_STANDARD_TIME
 from governance.catalogue import FieldCatalogue
 
-CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_SOURCE_KEY = 128
 _SAFE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,47}")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, select
+from sqlalchemy import Connection, Table, delete
 
 from cdp.db.bulk import BulkInserts
 from cdp.db.hot import HotInQuery, HotQuery
@@ -184,10 +184,3 @@ def delete_where_customer(conn: Connection, table: Table, customer_id: str) -> i
     """Deletes a customer's rows from one table and returns how many went."""
     result = conn.execute(delete(table).where(table.c.customer_id == customer_id))
     return int(result.rowcount or 0)
-
-
-def count_rows(conn: Connection, tables: Iterable[Table]) -> Mapping[str, int]:
-    """Counts rows per table for summaries."""
-    return {
-        t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one()) for t in tables
-    }

@@ -11,14 +11,14 @@ import json
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from cdp.synth.people import Person
+from cdp.timezones import CHINA_STANDARD_TIME
 
-CST = timezone(timedelta(hours=8))
-SNAPSHOT = datetime(2026, 10, 31, 12, 0, tzinfo=CST)
+SNAPSHOT = datetime(2026, 10, 31, 12, 0, tzinfo=CHINA_STANDARD_TIME)
 CHANNELS = ("app", "web", "branch", "call_center", "sms", "wechat", "ivr", "paper")
 STAFFED = {"branch", "call_center", "paper"}
 MARKETING = {"P05": "separate", "P06": "separate", "P07": "consent", "P14": "consent"}

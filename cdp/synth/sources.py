@@ -15,19 +15,21 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from cdp.synth import ids, messy
 from cdp.synth.people import Person, street_address
 from cdp.synth.tables import REGIONS, Region
+from cdp.timezones import CHINA_STANDARD_TIME
 
 SOURCES = ("core_banking", "credit_card", "mobile_app")
 CONFLICT_SHARE = 0.15
 PROSPECT_SHARE = 0.05
-_CST = timezone(timedelta(hours=8))
-FIRST_SEEN = datetime(2024, 1, 1, tzinfo=_CST)
-LAST_SEEN = datetime(2026, 10, 31, 23, 59, 59, tzinfo=_CST)
-_CORE_LAST_SEEN = datetime(2026, 6, 30, 23, 59, 59, tzinfo=_CST)  # leaves room for later news
+FIRST_SEEN = datetime(2024, 1, 1, tzinfo=CHINA_STANDARD_TIME)
+LAST_SEEN = datetime(2026, 10, 31, 23, 59, 59, tzinfo=CHINA_STANDARD_TIME)
+_CORE_LAST_SEEN = datetime(
+    2026, 6, 30, 23, 59, 59, tzinfo=CHINA_STANDARD_TIME
+)  # leaves room for later news
 _CORE_FIELDS = frozenset(Person.__dataclass_fields__) - {
     "person_no",
     "card_no",
@@ -66,7 +68,7 @@ def _core_banking(people: Sequence[Person], rng: random.Random) -> list[SourceRe
     keys = _keys(rng, "CIF", 10, len(people))
     records = []
     for person, key in zip(people, keys, strict=True):
-        opened = datetime.fromisoformat(person.open_date).replace(tzinfo=_CST)
+        opened = datetime.fromisoformat(person.open_date).replace(tzinfo=CHINA_STANDARD_TIME)
         when = _instant(rng, max(opened, FIRST_SEEN), _CORE_LAST_SEEN)
         fields = {k: v for k, v in person.fields().items() if k in _CORE_FIELDS}
         records.append(SourceRecord("core_banking", key, when, fields, person.person_no))

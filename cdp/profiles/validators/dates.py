@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cdp.profiles.validators.base import FieldInvalid
+from cdp.timezones import CST_OFFSET_SECONDS
 from masking.formats import normalise_width
 
 
@@ -26,8 +27,11 @@ def _today_cn() -> date:
     """Returns today in China Standard Time, whatever the server's zone; cached until midnight."""
     now = time.time()
     if now >= _TODAY.ends:
-        days = int((now + 28800) // 86400)  # 28800 s = UTC+8
-        _TODAY.day, _TODAY.ends = date.fromordinal(719163 + days), (days + 1) * 86400.0 - 28800
+        days = int((now + CST_OFFSET_SECONDS) // 86400)
+        _TODAY.day, _TODAY.ends = (
+            date.fromordinal(719163 + days),
+            (days + 1) * 86400.0 - CST_OFFSET_SECONDS,
+        )
     return _TODAY.day
 
 
