@@ -20,16 +20,22 @@ from audit.errors import CheckpointInvalid
 from audit.keys import AuditKey
 
 CHECKPOINT_VERSION = 1
+HEADS = "heads"  # heads that verified: the links they name must still be stored
+FLOOR = "floor"  # the last links a prune removed: the chains now start right after them
+KINDS = (HEADS, FLOOR)
 
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """The heads of chains 0..n-1, in order, at `created_at` (UTC)."""
+    """The heads of chains 0..n-1, in order, at `created_at` (UTC); `kind` is heads or floor."""
 
     heads: tuple[ChainHead, ...]
     created_at: datetime
+    kind: str = HEADS
 
     def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise CheckpointInvalid(f"a checkpoint's kind is one of {', '.join(KINDS)}")
         if [head.chain for head in self.heads] != list(range(len(self.heads))) or not self.heads:
             raise CheckpointInvalid("a checkpoint holds one head for each chain 0..n-1, in order")
         if any(head.seq < 0 or len(head.hash) != HASH_BYTES for head in self.heads):
@@ -37,6 +43,11 @@ class Checkpoint:
         if self.created_at.tzinfo is None:
             raise CheckpointInvalid("created_at must be timezone-aware")
         object.__setattr__(self, "created_at", self.created_at.astimezone(UTC))
+
+    @property
+    def anchored(self) -> bool:
+        """Tells whether the named links must still be stored (not so after a prune)."""
+        return self.kind == HEADS
 
     @property
     def count(self) -> int:
@@ -97,6 +108,7 @@ def document(checkpoint: Checkpoint, key_id: str) -> dict[str, object]:
         "count": checkpoint.count,
         "created_at": instant(checkpoint.created_at),
         "key_id": key_id,
+        "kind": checkpoint.kind,
         "v": CHECKPOINT_VERSION,
     }
 

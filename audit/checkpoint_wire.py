@@ -10,7 +10,7 @@ from audit.chain import ChainHead
 from audit.checkpoint import CHECKPOINT_VERSION, Checkpoint, SignedCheckpoint, document
 from audit.errors import CheckpointInvalid
 
-_KEYS = frozenset(("chains", "count", "created_at", "key_id", "signature", "v"))
+_KEYS = frozenset(("chains", "count", "created_at", "key_id", "kind", "signature", "v"))
 _HEAD_KEYS = frozenset(("chain", "seq", "hash"))
 
 
@@ -41,6 +41,7 @@ def parse(text: str) -> SignedCheckpoint:
         checkpoint = Checkpoint(
             tuple(_head(item) for item in doc["chains"]),
             datetime.fromisoformat(doc["created_at"]),
+            str(doc["kind"]),
         )
         if doc["count"] != checkpoint.count:
             raise CheckpointInvalid("count disagrees with the heads")

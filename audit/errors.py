@@ -27,3 +27,7 @@ class AuditKeyInvalid(ValueError):
 
 class CheckpointInvalid(ValueError):
     """A checkpoint is malformed or its signature does not verify; never trust its heads."""
+
+
+class RetentionInvalid(ValueError):
+    """A retention setting below the legal floor or naming an unknown class."""

@@ -8,7 +8,7 @@ checkpoint, so verification resumes where it stopped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +18,7 @@ from audit.errors import CheckpointInvalid
 from audit.findings import Break, ChainReport, Tamper
 from audit.keys import AuditKey
 from audit.ports import AuditStore, CheckpointStore, StoredLink
-from audit.verify import DEFAULT_LOOKAHEAD, verify_chain
+from audit.verify import DEFAULT_LOOKAHEAD, Progress, verify_chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +62,23 @@ def verify_one(
     start: ChainHead,
     recorded: ChainHead | None,
     lookahead: int = DEFAULT_LOOKAHEAD,
+    *,
+    anchored: bool = True,
+    on_progress: Progress | None = None,
 ) -> ChainReport:
-    """Verifies one chain from a trusted head up to (at least) the head the store records."""
-    links = iter(store.links(start.chain, max(start.seq - 1, 0)))
-    if start.seq > 0 and (broken := _anchor(links, start)) is not None:
+    """Verifies one chain from a trusted head up to (at least) the head the store records.
+
+    `anchored` (a heads checkpoint) also requires the trusted link itself to be stored; a floor
+    (after a prune) only requires the next stored link to follow it.
+    """
+    anchor = anchored and start.seq > 0
+    links = iter(store.links(start.chain, start.seq - 1 if anchor else start.seq))
+    if anchor and (broken := _anchor(links, start)) is not None:
         return ChainReport(start.chain, start, start, 0, broken)
     expect = recorded if recorded is not None and recorded.seq >= start.seq else None
-    return verify_chain(links, key, start, expect=expect, lookahead=lookahead)
+    return verify_chain(
+        links, key, start, expect=expect, lookahead=lookahead, on_progress=on_progress
+    )
 
 
 def verify_store(
@@ -78,15 +88,36 @@ def verify_store(
     *,
     trusted: Checkpoint | None = None,
     lookahead: int = DEFAULT_LOOKAHEAD,
+    on_progress: Progress | None = None,
 ) -> LogReport:
     """Verifies every chain (configured, checkpointed or stored) from the trusted checkpoint."""
     recorded = store.heads()
+    anchored = trusted is None or trusted.anchored
+    return LogReport(
+        tuple(
+            verify_one(
+                store,
+                key,
+                start,
+                recorded.get(start.chain),
+                lookahead,
+                anchored=anchored,
+                on_progress=on_progress,
+            )
+            for start in starts_of(trusted, n_chains, recorded)
+        )
+    )
+
+
+def starts_of(
+    trusted: Checkpoint | None, n_chains: int, recorded: Mapping[int, ChainHead]
+) -> list[ChainHead]:
+    """Where each chain's verification starts: its trusted head, or genesis."""
     known = len(trusted.heads) if trusted is not None else 0
     count = max(n_chains, known, max(recorded, default=-1) + 1)
-    starts = [trusted.head(c) if c < known and trusted else genesis(c) for c in range(count)]
-    return LogReport(
-        tuple(verify_one(store, key, s, recorded.get(s.chain), lookahead) for s in starts)
-    )
+    return [
+        trusted.head(c) if trusted is not None and c < known else genesis(c) for c in range(count)
+    ]
 
 
 def checkpoint_of(report: LogReport, at: datetime) -> Checkpoint:
@@ -94,3 +125,10 @@ def checkpoint_of(report: LogReport, at: datetime) -> Checkpoint:
     if not report.intact:
         raise CheckpointInvalid("a checkpoint may only bless chains that verified")
     return Checkpoint(tuple(chain.verified for chain in report.chains), at)
+
+
+def progress_of(
+    starts: list[ChainHead], reached: Mapping[int, ChainHead], at: datetime
+) -> Checkpoint:
+    """A partial run's heads (reached, else start) to resume from; only intact prefixes count."""
+    return Checkpoint(tuple(reached.get(s.chain, s) for s in starts), at)

@@ -21,7 +21,9 @@ from audit.keys import AuditKey
 from audit.ports import StoredLink
 
 DEFAULT_LOOKAHEAD = 4096
+PROGRESS_EVERY = 10_000  # links between progress reports (a verified head to resume from)
 L = TypeVar("L", bound=StoredLink)
+Progress = Callable[[ChainHead], None]
 
 
 def _columns_agree(link: L, indexed: Callable[[L], IndexedColumns]) -> bool:
@@ -45,6 +47,7 @@ def _walk(
     expect: ChainHead | None,
     indexed: Callable[[L], IndexedColumns] | None,
     lookahead: int,
+    on_progress: Progress | None = None,
 ) -> tuple[ChainHead, Break | None]:
     """Returns the last verified head and the first break (None when the chain holds)."""
     chain, digest, pack, equal = start.chain, key.links.digest, POSITION.pack, hmac.compare_digest
@@ -75,6 +78,8 @@ def _walk(
             detail = "the link differs from the expected head"
             return ChainHead(chain, seq, last), Break(Tamper.MODIFIED, due, detail)
         seq, last, prior, previous = due, item.hash, last, item
+        if on_progress is not None and due % PROGRESS_EVERY == 0:
+            on_progress(ChainHead(chain, due, last))
     head = ChainHead(chain, seq, last)
     if expect is not None and seq < expect.seq:
         return head, classify(Scene(key, head, [], expect))
@@ -89,12 +94,13 @@ def verify_chain(
     expect: ChainHead | None = None,
     indexed: Callable[[L], IndexedColumns] | None = None,
     lookahead: int = DEFAULT_LOOKAHEAD,
+    on_progress: Progress | None = None,
 ) -> ChainReport:
     """Verifies the links after `start` (in seq order) and names the first break, if any.
 
     `expect` is a head the chain must reach (the latest checkpoint or the store's head row);
     without one a truncated tail cannot show. `indexed` returns a row's indexed columns, which
-    must match its body.
+    must match its body. `on_progress` gets a verified head every `PROGRESS_EVERY` links.
     """
-    head, broken = _walk(links, key, start, expect, indexed, lookahead)
+    head, broken = _walk(links, key, start, expect, indexed, lookahead, on_progress)
     return ChainReport(start.chain, start, head, head.seq - start.seq, broken)

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from bench.plain import PlainVault
 from cdp.bootstrap import Platform, build_platform, init_store
-from cdp.cli.search import find_customers
 from cdp.db.models import Profile
 from cdp.profiles import repository as repo
 from cdp.profiles.ingest import Ingestor
+from cdp.profiles.lookup import find_by_identifier
 from cdp.profiles.resolution import BatchApplier
 from cdp.profiles.vault import ct_column
 from cdp.settings import Settings
@@ -72,7 +72,8 @@ def lookup_us(platform: Platform, files: dict[str, Path], rounds: int) -> float:
     for _ in range(rounds):
         value = rng.choice(mobiles)
         started = time.perf_counter()
-        find_customers(platform, "mobile", value)
+        with platform.engine.connect() as conn:
+            find_by_identifier(conn, platform.catalogue, platform.vault, "mobile", value)
         samples.append(time.perf_counter() - started)
     return p50_us(samples)
 

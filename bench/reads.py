@@ -15,7 +15,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import consent_bench, ingest_bench, policy_bench  # noqa: E402
+from bench import audit_bench, consent_bench, ingest_bench, policy_bench  # noqa: E402
 from cdp.bootstrap import build_platform  # noqa: E402
 from cdp.settings import Settings  # noqa: E402
 
@@ -29,6 +29,7 @@ def main(settings_json: str, core_file: str, quick: bool) -> dict[str, dict[str,
         figures.update(policy_bench.run(platform, decrypt, quick=quick))
         customers = 5_000 if quick else 20_000
         figures.update(consent_bench.run(platform, customers, 20261123, quick))
+        figures.update(audit_bench.run(platform, quick=quick))
         return figures
     finally:
         platform.close()

@@ -9,8 +9,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from audit.keys import AuditKey
+from audit.tags import AuditTag, Decision
 from cdp import keyadmin
 from cdp.auditing.reads import ReadAuditObserver
+from cdp.auditing.recorder import AuditRecorder
 from cdp.auditing.store import SqlAuditTrail
 from cdp.consents.enforce import ConsentReadCheck
 from cdp.consents.service import ConsentLedger
@@ -44,6 +46,7 @@ from consent.notices import NoticeCatalogue, parse_notices
 from consent.purposes import PurposeCatalogue, parse_purposes
 from governance.catalogue import FieldCatalogue
 from governance.engine import PolicyEngine
+from governance.sources import PolicyInvalid
 from masking.operators import MaskRegistry, default_registry
 
 BLIND_INDEX_KEY_FILE = "blind-index.key"
@@ -70,6 +73,7 @@ class Platform:
     purposes: PurposeCatalogue
     notices: NoticeCatalogue
     audit: SqlAuditTrail
+    recorder: AuditRecorder = field(init=False)
     store: ProfileStore = field(init=False)
     consents: ConsentLedger = field(init=False)
     reader: GovernedReader = field(init=False)
@@ -77,6 +81,7 @@ class Platform:
     searcher: GovernedSearch = field(init=False)
 
     def __post_init__(self) -> None:
+        self.recorder = AuditRecorder(self.audit)
         self.store = ProfileStore(catalogue=self.catalogue, vault=self.vault)
         self.consents = ConsentLedger(
             catalogue=self.catalogue,
@@ -84,6 +89,7 @@ class Platform:
             notices=self.notices,
             vault=self.vault,
             store=self.store,
+            audit=self.recorder,
         )
         self.reader = GovernedReader(
             policy=self.policy,
@@ -91,21 +97,37 @@ class Platform:
             catalogue=self.catalogue,
             masks=self.masks,
             checks=[ConsentReadCheck(self.consents)],
-            observers=[ReadAuditObserver(self.audit)],
+            observers=[ReadAuditObserver(self.recorder)],
         )
         self.writer = GovernedWriter(
-            policy=self.policy, catalogue=self.catalogue, store=self.store, applier=self.applier()
+            policy=self.policy,
+            catalogue=self.catalogue,
+            store=self.store,
+            applier=self.applier(),
+            audit=self.recorder,
         )
         self.searcher = GovernedSearch(
-            policy=self.policy, catalogue=self.catalogue, vault=self.vault
+            policy=self.policy, catalogue=self.catalogue, vault=self.vault, audit=self.recorder
         )
 
     def reload_policy(self) -> str:
         """Re-reads the policy files and swaps them in whole; an invalid set changes nothing.
 
-        Raises PolicyInvalid (with every problem) and keeps serving the current policy.
+        Raises PolicyInvalid (with every problem) and keeps serving the current policy. Both
+        outcomes are audited; a reload whose audit record cannot be written is rolled back.
         """
-        return self.policy.reload(read_policy_texts(policy_dir(self.settings)))
+        try:
+            fresh = self.policy.compile(read_policy_texts(policy_dir(self.settings)))
+        except PolicyInvalid as invalid:
+            reason = f"policy_invalid:{len(invalid.problems)}"
+            with transaction(self.engine) as conn:
+                self.recorder.record(conn, AuditTag.POLICY_RELOAD, Decision.ERROR, reason=reason)
+            raise
+        with transaction(self.engine) as conn:
+            self.recorder.record(
+                conn, AuditTag.POLICY_RELOAD, Decision.ALLOW, policy_version=fresh.version
+            )
+        return self.policy.install(fresh)  # only once its audit record has committed
 
     def applier(self) -> BatchApplier:
         """Returns the resolver/writer that ingest and governed writes share."""
@@ -119,6 +141,7 @@ class Platform:
             sources=self.sources,
             applier=self.applier(),
             batch_size=batch_size or self.settings.ingest_batch_size,
+            audit=self.recorder,
         )
 
     def close(self) -> None:

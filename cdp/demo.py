@@ -32,6 +32,7 @@ from masking.display import mask_email, mask_id, mask_mobile, mask_pan
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
 SOURCES = ("core_banking", "credit_card", "mobile_app")
+DEMO_SEARCHER = Principal("demo:service-desk", frozenset({"customer_service"}))
 LOOKUPS = (
     ("id_number", mask_id),
     ("mobile", mask_mobile),
@@ -154,9 +155,12 @@ def _lookups(platform: Platform, paths: list[Path]) -> str | None:
         value = samples.get(field_name)
         if not value:
             continue
-        ids = find_customers(platform, field_name, value)
-        found = found or (ids[0] if ids else None)
+        ids = find_customers(platform, DEMO_SEARCHER, "P01", field_name, value)
         shown = mask(validate_field(platform.catalogue.get(field_name), value))
+        if not isinstance(ids, list):
+            console.print(f"  {field_name:<10} {shown:<24} -> refused ({ids}), and audited")
+            continue
+        found = found or (ids[0] if ids else None)
         console.print(
             f"  {field_name:<10} {shown:<24} -> {len(ids)} customer(s) "
             f"{', '.join(i[:8] + '…' for i in ids)}"

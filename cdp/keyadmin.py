@@ -13,6 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
+from audit.tags import AuditTag, Decision
+from cdp.auditing.recorder import AuditRecorder
 from cdp.crypto import DataKeyring, KekProvider
 from cdp.db.engine import transaction
 from cdp.db.models import Customer, KekVersion, table_of
@@ -24,7 +26,24 @@ ACTIVE, PREVIOUS, RETIRED = "active", "previous", "retired"
 
 
 class KeyAdminError(RuntimeError):
-    """A key operation that must not go ahead; the message says why."""
+    """A key operation that must not go ahead; the message says why, `code` names it."""
+
+    def __init__(self, message: str, code: str = "refused"):
+        super().__init__(message)
+        self.code = code
+
+
+def _refused(
+    engine: Engine,
+    audit: AuditRecorder | None,
+    tag: AuditTag,
+    error: KeyAdminError,
+    **details: object,
+) -> None:
+    """Records a refused key operation in its own transaction (the operation's rolled back)."""
+    if audit is not None:
+        with transaction(engine) as conn:
+            audit.record(conn, tag, Decision.DENY, reason=error.code, **details)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +114,7 @@ def rotate(
     *,
     batch_size: int = 1000,
     on_progress: Callable[[int, int], None] | None = None,
+    audit: AuditRecorder | None = None,
 ) -> RotationReport:
     """Finishes an unfinished rotation or starts one with a new KEK version; re-wraps every key."""
     with transaction(engine) as conn:
@@ -103,6 +123,11 @@ def rotate(
         if started:
             target = _start_new_version(conn, provider, target)
         total = _remaining(conn, target)
+        if audit is not None:
+            reason = f"{'started' if started else 'resumed'}:kek_v{target}"
+            audit.record(
+                conn, AuditTag.KEY_ROTATE, Decision.ALLOW, reason=reason, record_count=total
+            )
     keyring.active_kek_version = target
     done = 0
     while True:
@@ -174,27 +199,42 @@ def _rewrap_batch(conn: Connection, keyring: DataKeyring, target: int, size: int
     return len(updates)
 
 
-def retire(engine: Engine, provider: KekProvider, version: int) -> None:
-    """Destroys an old KEK version once no data key depends on it."""
+def retire(
+    engine: Engine, provider: KekProvider, version: int, audit: AuditRecorder | None = None
+) -> None:
+    """Destroys an old KEK version once no data key depends on it (audited, refusals too)."""
+    try:
+        _retire(engine, provider, version, audit)
+    except KeyAdminError as error:
+        _refused(engine, audit, AuditTag.KEY_RETIRE, error)
+        raise
+
+
+def _retire(
+    engine: Engine, provider: KekProvider, version: int, audit: AuditRecorder | None
+) -> None:
     with transaction(engine) as conn:
         row = conn.execute(select(kek_t.c.status).where(kek_t.c.version == version)).first()
         if row is None:
-            raise KeyAdminError(f"KEK version {version} is unknown to the store")
+            raise KeyAdminError(f"KEK version {version} is unknown to the store", "unknown_version")
         if row.status == ACTIVE:
-            raise KeyAdminError(f"KEK version {version} is active: rotate first")
+            raise KeyAdminError(f"KEK version {version} is active: rotate first", "active_version")
         users = conn.execute(
             select(func.count()).select_from(repo.key_t).where(repo.key_t.c.kek_version == version)
         ).scalar_one()
         if users:
             raise KeyAdminError(
                 f"KEK version {version} still wraps {users} data keys: "
-                "finish `cdp keys rotate` first"
+                "finish `cdp keys rotate` first",
+                "still_in_use",
             )
         conn.execute(
             update(kek_t)
             .where(kek_t.c.version == version)
             .values(status=RETIRED, retired_at=utcnow())
         )
+        if audit is not None:
+            audit.record(conn, AuditTag.KEY_RETIRE, Decision.ALLOW, reason=f"kek_v{version}")
     with transaction(engine) as conn:  # did a writer wrap a key under it just before the mark?
         late = conn.execute(
             select(func.count()).select_from(repo.key_t).where(repo.key_t.c.kek_version == version)
@@ -202,24 +242,38 @@ def retire(engine: Engine, provider: KekProvider, version: int) -> None:
         if late:
             _set_status(conn, version, PREVIOUS)
     if late:
-        raise KeyAdminError(f"KEK version {version} was used meanwhile: rotate again, then retire")
+        raise KeyAdminError(
+            f"KEK version {version} was used meanwhile: rotate again, then retire", "used_meanwhile"
+        )
     if row.status != RETIRED:
         provider.destroy_version(version)
 
 
-def shred(engine: Engine, keyring: DataKeyring, customer_id: str) -> None:
+def shred(
+    engine: Engine, keyring: DataKeyring, customer_id: str, audit: AuditRecorder | None = None
+) -> None:
     """Crypto-shreds one customer: destroys the data key and every blind index of theirs.
 
     Deleted rows can survive in free pages, the SQLite WAL or PostgreSQL dead tuples, so the
     delete overwrites freed content and the files are then compacted (see `_purge_freed`).
     """
+    try:
+        _shred(engine, keyring, customer_id, audit)
+    except KeyAdminError as error:
+        _refused(engine, audit, AuditTag.KEY_SHRED, error, customer_ids=(customer_id,))
+        raise
+
+
+def _shred(
+    engine: Engine, keyring: DataKeyring, customer_id: str, audit: AuditRecorder | None
+) -> None:
     customer_t = table_of(Customer)
     with transaction(engine) as conn:
         found = conn.execute(
             select(customer_t.c.customer_id).where(customer_t.c.customer_id == customer_id)
         ).first()
         if found is None:
-            raise KeyAdminError("no such customer")
+            raise KeyAdminError("no such customer", "no_such_customer")
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA secure_delete=ON")
         repo.delete_where_customer(conn, repo.key_t, customer_id)
@@ -237,6 +291,8 @@ def shred(engine: Engine, keyring: DataKeyring, customer_id: str) -> None:
             .where(customer_t.c.customer_id == customer_id)
             .values(shredded_at=utcnow())
         )
+        if audit is not None:
+            audit.record(conn, AuditTag.KEY_SHRED, Decision.ALLOW, customer_ids=(customer_id,))
     keyring.forget(customer_id)
     _purge_freed(engine)
 
@@ -253,7 +309,8 @@ def _purge_freed(engine: Engine) -> None:
             if busy or log != done:
                 raise KeyAdminError(
                     "the data key is deleted but old copies may remain in the WAL because a "
-                    "reader holds the database open; run `cdp keys shred` again once it is idle"
+                    "reader holds the database open; run `cdp keys shred` again once it is idle",
+                    "wal_busy",
                 )
         else:
             conn.exec_driver_sql("VACUUM customer_key")

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from audit.retention import RetentionPolicy
+
 
 class Environment(StrEnum):
     """Where the platform runs; prod refuses development shortcuts."""
@@ -50,6 +52,8 @@ class Settings(BaseSettings):
     blind_index_key: SecretStr | None = None
     audit_key: SecretStr | None = None
     audit_chains: int = Field(default=4, ge=1, le=256)
+    # months to keep each audit event class, e.g. CDP_AUDIT_RETENTION_MONTHS='{"read": 36}'
+    audit_retention_months: dict[str, int] = Field(default_factory=dict)
     ingest_batch_size: int = Field(default=5000, ge=1, le=50_000)
     rotation_batch_size: int = Field(default=1000, ge=1, le=50_000)
     data_key_cache_size: int = Field(default=20_000, ge=0)
@@ -62,6 +66,17 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("CDP_DATABASE_URL must be a sqlite:// or postgresql+psycopg:// URL")
         return value
+
+    @field_validator("audit_retention_months")
+    @classmethod
+    def _legal_retention(cls, value: dict[str, int]) -> dict[str, int]:
+        RetentionPolicy.from_settings(value)  # raises RetentionInvalid (a ValueError)
+        return value
+
+    @property
+    def retention(self) -> RetentionPolicy:
+        """The audit retention per event class (defaults overridden by the setting)."""
+        return RetentionPolicy.from_settings(self.audit_retention_months)
 
     @model_validator(mode="after")
     def _prod_refuses_dev_shortcuts(self) -> Settings:

@@ -61,7 +61,14 @@ class PolicyEngine:
 
         Raises PolicyInvalid and keeps the current policy when the new files have problems.
         """
-        fresh = CompiledPolicy(load_policy(texts, self._catalogue, load_yaml=self._load_yaml))
+        return self.install(self.compile(texts))
+
+    def compile(self, texts: PolicyTexts) -> CompiledPolicy:
+        """Checks and compiles policy files without serving them (raises PolicyInvalid)."""
+        return CompiledPolicy(load_policy(texts, self._catalogue, load_yaml=self._load_yaml))
+
+    def install(self, fresh: CompiledPolicy) -> str:
+        """Serves a compiled policy from now on; returns its version."""
         self._policy = fresh  # one reference assignment: readers see the old or the new, whole
         return fresh.version
 

@@ -13,16 +13,24 @@ from audit.events import AuditEvent
 from audit.keys import AuditKey
 from audit.seal import seal
 from cdp.db.bulk import BulkInserts
-from cdp.db.hot import HotQuery
-from cdp.db.models import AuditHead, AuditLink, table_of
+from cdp.db.hot import HotQuery, HotStatement
+from cdp.db.models import AuditHead, AuditLink, AuditSubject, table_of
 
 link_t: Table = table_of(AuditLink)
 head_t: Table = table_of(AuditHead)
+subject_t: Table = table_of(AuditSubject)
 _BULK = BulkInserts()
-_HEAD = {
-    "sqlite": HotQuery("SELECT seq, hash FROM audit_head WHERE chain = ?"),
+# Taking the head locks it. On SQLite the no-op `UPDATE ... RETURNING` is a write, so it opens
+# the write transaction and the head it returns is the newest; on PostgreSQL `FOR UPDATE` locks
+# the row (no new row version), so appenders to one chain queue there. A chain's first append
+# creates its genesis row first.
+_TAKE_HEAD = {
+    "sqlite": HotQuery("UPDATE audit_head SET seq = seq WHERE chain = ? RETURNING seq, hash"),
     "postgresql": HotQuery("SELECT seq, hash FROM audit_head WHERE chain = ? FOR UPDATE"),
 }
+_ENSURE_HEAD = HotStatement(
+    "INSERT INTO audit_head (chain, seq, hash) VALUES (?, 0, ?) ON CONFLICT (chain) DO NOTHING"
+)
 _HEADS = HotQuery("SELECT chain, seq, hash FROM audit_head")
 _LINKS = HotQuery(
     "SELECT seq, prev_hash, hash, body FROM audit_link WHERE chain = ? AND seq > ? ORDER BY seq"
@@ -51,17 +59,25 @@ class SqlAuditTrail:
     ) -> list[ChainLink]:
         """Seals and stores the events; any failure propagates so the operation fails closed."""
         chain = chain_id_for(routing, self._chains)
-        rows = _HEAD[conn.dialect.name].all(conn, (chain,))
-        head = ChainHead(chain, int(rows[0][0]), bytes(rows[0][1])) if rows else genesis(chain)
-        links = seal(events, head, self._key)
+        take = _TAKE_HEAD[conn.dialect.name]
+        rows = take.all(conn, (chain,))
+        if not rows:
+            _ENSURE_HEAD.run(conn, (chain, genesis(chain).hash))
+            rows = take.all(conn, (chain,))
+        ((seq, digest),) = rows
+        links = seal(events, ChainHead(chain, int(seq), bytes(digest)), self._key)
         _BULK.insert(conn, link_t, [self._row(k, e) for k, e in zip(links, events, strict=True)])
+        subjects = [
+            {"customer_id": c, "occurred_at": e.occurred_at, "chain": k.chain, "seq": k.seq}
+            for k, e in zip(links, events, strict=True)
+            for c in dict.fromkeys(e.customer_ids)
+        ]
+        if subjects:
+            _BULK.insert(conn, subject_t, subjects)
         last = links[-1]
-        if rows:
-            _BULK.update(
-                conn, head_t, ("chain",), [{"seq": last.seq, "hash": last.hash, "chain": chain}]
-            )
-        else:
-            _BULK.insert(conn, head_t, [{"chain": chain, "seq": last.seq, "hash": last.hash}])
+        _BULK.update(
+            conn, head_t, ("chain",), [{"seq": last.seq, "hash": last.hash, "chain": chain}]
+        )
         return links
 
     @staticmethod
@@ -79,7 +95,13 @@ class SqlAuditTrail:
             "action": cols.action,
             "decision": cols.decision,
             "purpose": cols.purpose,
+            "roles": roles_column(event.roles),
         }
+
+
+def roles_column(roles: tuple[str, ...]) -> str | None:
+    """Stores roles as `|a|b|`, so `LIKE '%|a|%'` finds one exactly."""
+    return "|" + "|".join(roles) + "|" if roles else None
 
 
 class SqlAuditStore:

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from cdp.auditing.context import cli_call
 from cdp.bootstrap import NotInitialised, Platform, build_platform
 from cdp.logs import configure_logging
 from cdp.settings import Settings
@@ -42,7 +43,7 @@ def _first_error(exc: ValueError) -> str:
 
 @contextmanager
 def platform() -> Iterator[Platform]:
-    """Builds the platform for one command and releases it afterwards."""
+    """Builds the platform for one command (audited as the local account) and releases it."""
     try:
         built = build_platform(settings())
     except NotInitialised as exc:
@@ -54,7 +55,8 @@ def platform() -> Iterator[Platform]:
             err.print(f"  {problem}", markup=False)
         raise typer.Exit(EXIT_USAGE) from None
     try:
-        yield built
+        with cli_call():
+            yield built
     finally:
         built.close()
 

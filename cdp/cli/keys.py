@@ -41,6 +41,7 @@ def rotate_cmd(
                 built.keyring,
                 batch_size=batch_size or built.settings.rotation_batch_size,
                 on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+                audit=built.recorder,
             )
         except (keyadmin.KeyAdminError, CryptoError) as exc:
             err.print(f"[red]rotation stopped:[/] {exc}")
@@ -57,7 +58,7 @@ def retire_cmd(version: Annotated[int, typer.Argument(help="KEK version to destr
     """Destroy an old KEK version once no data key depends on it."""
     with platform() as built:
         try:
-            keyadmin.retire(built.engine, built.kek, version)
+            keyadmin.retire(built.engine, built.kek, version, audit=built.recorder)
         except (keyadmin.KeyAdminError, CryptoError) as exc:
             err.print(f"[red]refused:[/] {exc}")
             raise typer.Exit(EXIT_USAGE) from None
@@ -75,7 +76,7 @@ def shred_cmd(
         raise typer.Exit(EXIT_USAGE)
     with platform() as built:
         try:
-            keyadmin.shred(built.engine, built.keyring, customer_id)
+            keyadmin.shred(built.engine, built.keyring, customer_id, audit=built.recorder)
         except keyadmin.KeyAdminError as exc:
             err.print(f"[red]refused:[/] {exc}")
             raise typer.Exit(EXIT_USAGE) from None

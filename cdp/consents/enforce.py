@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from audit.events import ConsentSnapshot
 from cdp.consents.service import ConsentLedger
 from cdp.governed.errors import AccessDenied
 from governance.decision import Principal
@@ -19,13 +20,21 @@ class ConsentReadCheck:
     def __init__(self, ledger: ConsentLedger):
         self._ledger = ledger
 
-    def check(self, conn: Connection, principal: Principal, purpose: str, customer_id: str) -> None:
-        """Raises ConsentRequired with the precise reason; contract and legal purposes pass."""
+    def check(
+        self, conn: Connection, principal: Principal, purpose: str, customer_id: str
+    ) -> ConsentSnapshot | None:
+        """Returns the consent evidence, or raises ConsentRequired with the precise reason.
+
+        Contract and legal-obligation purposes pass without evidence (None).
+        """
         spec = self._ledger.purposes.get(purpose)
         if spec is None:
             raise ConsentRequired("unknown_purpose")
         if not spec.needs_consent:
-            return
+            return None
         verdict = self._ledger.check(conn, customer_id, purpose)
+        shot = verdict.snapshot
+        evidence = ConsentSnapshot(shot.status.value, shot.notice_version, shot.event_id)
         if not verdict.valid:
-            raise ConsentRequired(str(verdict.reason))
+            raise ConsentRequired(str(verdict.reason), evidence=evidence)
+        return evidence

@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from audit.tags import AuditTag, Decision
+from cdp.auditing.recorder import AuditRecorder
 from cdp.consents import repository as repo
 from cdp.consents.stored import (
     canonical,
@@ -73,7 +75,9 @@ class ConsentLedger:
         vault: ProfileVault,
         store: ProfileStore,
         clock: Callable[[], datetime] = utcnow,
+        audit: AuditRecorder | None = None,
     ):
+        self._audit = audit
         self._catalogue = catalogue
         self.purposes = purposes
         self.notices = notices
@@ -89,8 +93,27 @@ class ConsentLedger:
         resolved = self._resolve(conn, parsed, results)
         accepted = self._deduplicate(conn, resolved, results)
         if accepted:
-            self._append(conn, accepted, now, results)
+            accepted = self._append(conn, accepted, now, results)
+        self._record_audit(conn, accepted, len(raws))
         return [results[i] for i in range(len(raws))]
+
+    def _record_audit(self, conn: Connection, accepted: list[_Accepted], given: int) -> None:
+        """One audit event for the batch (ids, purposes, channels), in its transaction."""
+        if self._audit is None:
+            return
+        purposes = sorted({item.event.purpose for item in accepted})
+        channels = sorted({item.event.channel.value for item in accepted})
+        rejected = given - len(accepted)
+        self._audit.record(
+            conn,
+            AuditTag.CONSENT_EVENT,
+            Decision.ALLOW,
+            customer_ids=tuple(dict.fromkeys(item.customer_id for item in accepted)),
+            record_count=len(accepted),
+            purpose=purposes[0] if len(purposes) == 1 else None,
+            reason=f"not_recorded:{rejected}" if rejected else None,
+            **({"channel": channels[0]} if len(channels) == 1 else {}),
+        )
 
     def _parse(
         self, raws: Sequence[Mapping[str, Any]], now: datetime, results: dict[int, EventResult]
@@ -195,7 +218,8 @@ class ConsentLedger:
         accepted: list[_Accepted],
         now: datetime,
         results: dict[int, EventResult],
-    ) -> None:
+    ) -> list[_Accepted]:
+        """Appends the events, re-folds their pairs and returns those this batch stored."""
         pairs = {(a.customer_id, a.event.purpose) for a in accepted}
         repo.lock_pairs(conn, pairs)
         repo.insert_events(conn, [self._row(a, now) for a in accepted])
@@ -225,6 +249,7 @@ class ConsentLedger:
                 outbox.append(self._change(customer_id, purpose, old, doc, now))
         repo.upsert_states(conn, upserts)
         repo.insert_outbox(conn, outbox)
+        return accepted
 
     @staticmethod
     def _keep_ours(

@@ -58,3 +58,21 @@ class HotInQuery:
             marks = ", ".join("?" * size)
             query = self._cache[size] = HotQuery(self._template.format(marks=marks))
         return query
+
+
+class HotStatement:
+    """One fixed write statement (no result rows), executed on the driver cursor."""
+
+    __slots__ = ("_by_dialect",)
+
+    def __init__(self, sql: str):
+        self._by_dialect = {"sqlite": sql, "postgresql": sql.replace("?", "%s")}
+
+    def run(self, conn: Connection, params: Sequence[Any]) -> int:
+        """Runs the statement in the connection's transaction; returns the rows it changed."""
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(self._by_dialect[conn.dialect.name], tuple(params))
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()

@@ -212,6 +212,8 @@ class AuditLink(Base):
     __table_args__ = (
         Index("ix_audit_link_occurred_at", "occurred_at"),
         Index("ix_audit_link_actor", "actor", "occurred_at"),
+        Index("ix_audit_link_action", "action", "occurred_at"),
+        Index("ix_audit_link_decision", "decision", "occurred_at"),
     )
 
     chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -225,6 +227,29 @@ class AuditLink(Base):
     action: Mapped[str] = mapped_column(String(48))
     decision: Mapped[str] = mapped_column(String(8))
     purpose: Mapped[str | None] = mapped_column(String(8))
+    roles: Mapped[str | None] = mapped_column(String(512))  # "|a|b|", for `LIKE '%|a|%'`
+
+
+class AuditSubject(Base):
+    """Which links name which customer: the who-accessed-customer-X index (ids only)."""
+
+    __tablename__ = "audit_subject"
+
+    customer_id: Mapped[str] = mapped_column(CUSTOMER_ID, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(TS, primary_key=True)
+    chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+class AuditCheckpoint(Base):
+    """Signed chain heads, as exported (`heads` after a verification, `floor` after a prune)."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(TS)
+    kind: Mapped[str] = mapped_column(String(8))
+    document: Mapped[str] = mapped_column(String)
 
 
 class AuditHead(Base):

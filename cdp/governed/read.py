@@ -12,6 +12,7 @@ from typing import NamedTuple, Protocol
 
 from sqlalchemy import Connection
 
+from audit.events import ConsentSnapshot
 from cdp.governed.errors import AccessDenied
 from cdp.profiles.store import ProfileStore
 from governance.catalogue import FieldCatalogue
@@ -52,14 +53,20 @@ class ReadOutcome:
     decision: Decision
     allowed: bool
     reason: str | None
+    consent: ConsentSnapshot | None = None
+    named: bool = False  # the caller named the fields (else: the whole profile)
 
 
 class ReadCheck(Protocol):
-    """A step that may refuse a read before anything is decrypted (consent plugs in here)."""
+    """A step that may refuse a read before anything is decrypted (consent plugs in here).
+
+    It returns the consent evidence it decided on (or None), and a refusal carries it as
+    `AccessDenied.evidence`, so the audit record names the state the decision used.
+    """
 
     def check(
         self, conn: Connection, principal: Principal, purpose: str, customer_id: str
-    ) -> None: ...
+    ) -> ConsentSnapshot | None: ...
 
 
 class ReadObserver(Protocol):
@@ -113,19 +120,30 @@ class GovernedReader:
         fields: Iterable[str] | None = None,
     ) -> GovernedRead:
         """Reads one customer for one purpose; raises AccessDenied when nothing may leave."""
+        named = fields is not None
         decision = self._policy.decide(principal, purpose, fields, Action.READ)
+        consent: ConsentSnapshot | None = None
         try:
             decision = settle(conn, self._store, principal, customer_id, decision)
             self._refuse_if_denied(decision)
             for check in self._checks:
-                check.check(conn, principal, purpose, customer_id)
+                consent = check.check(conn, principal, purpose, customer_id) or consent
             result = self._fetch(conn, customer_id, purpose, decision)
         except AccessDenied as denied:
-            self._observe(
-                conn, ReadOutcome(principal, purpose, customer_id, decision, False, denied.reason)
+            outcome = ReadOutcome(
+                principal,
+                purpose,
+                customer_id,
+                decision,
+                False,
+                denied.reason,
+                denied.evidence,
+                named,
             )
+            self._observe(conn, outcome)
             raise
-        self._observe(conn, ReadOutcome(principal, purpose, customer_id, decision, True, None))
+        outcome = ReadOutcome(principal, purpose, customer_id, decision, True, None, consent, named)
+        self._observe(conn, outcome)
         return result
 
     @staticmethod

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
+from audit.tags import AuditTag, Decision
+from cdp.auditing.recorder import AuditRecorder, field_labels
 from cdp.governed.errors import AccessDenied, FieldsInvalid
 from cdp.governed.read import settle
 from cdp.profiles.records import ValidRow, safe_field_label
@@ -16,6 +18,7 @@ from cdp.profiles.survivorship import canonical_instant
 from cdp.profiles.validators import validate_fields
 from governance.catalogue import FieldCatalogue
 from governance.decision import Access, Action, Principal
+from governance.decision import Decision as PolicyDecision
 from governance.engine import PolicyEngine
 
 WRITE_SOURCE = "manual"
@@ -40,11 +43,13 @@ class GovernedWriter:
         catalogue: FieldCatalogue,
         store: ProfileStore,
         applier: BatchApplier,
+        audit: AuditRecorder | None = None,
     ):
         self._policy = policy
         self._catalogue = catalogue
         self._store = store
         self._applier = applier
+        self._audit = audit
 
     def write(
         self,
@@ -54,8 +59,30 @@ class GovernedWriter:
         customer_id: str,
         values: Mapping[str, str],
     ) -> WriteResult:
-        """Writes the given fields or none of them."""
+        """Writes the given fields or none of them; every attempt is audited (values never)."""
         decision = self._policy.decide(principal, purpose, list(values), Action.WRITE)
+        asked = field_labels(values)
+        try:
+            result = self._write(conn, principal, customer_id, values, decision)
+        except AccessDenied as denied:
+            refused = denied.fields or asked
+            self._record(conn, principal, purpose, customer_id, Decision.DENY, (), refused, denied)
+            raise
+        except (FieldsInvalid, LookupError) as failed:
+            self._record(conn, principal, purpose, customer_id, Decision.ERROR, (), (), failed)
+            raise
+        written = field_labels(result.fields)
+        self._record(conn, principal, purpose, customer_id, Decision.ALLOW, written, (), None)
+        return result
+
+    def _write(
+        self,
+        conn: Connection,
+        principal: Principal,
+        customer_id: str,
+        values: Mapping[str, str],
+        decision: PolicyDecision,
+    ) -> WriteResult:
         if decision.denied:
             raise AccessDenied(str(decision.reason or "denied"))
         decision = settle(conn, self._store, principal, customer_id, decision)
@@ -76,3 +103,42 @@ class GovernedWriter:
         if outcome in (Outcome.ID_CONFLICT, Outcome.ID_AMBIGUOUS):
             raise FieldsInvalid((("id_number", "belongs to another customer"),))
         return WriteResult(customer_id, tuple(clean), decision.policy_version)
+
+    def _record(
+        self,
+        conn: Connection,
+        principal: Principal,
+        purpose: str,
+        customer_id: str,
+        outcome: Decision,
+        written: tuple[str, ...],
+        refused: tuple[str, ...],
+        failure: Exception | None,
+    ) -> None:
+        if self._audit is None:
+            return
+        self._audit.record(
+            conn,
+            AuditTag.PROFILE_WRITE,
+            outcome,
+            actor=principal.id,
+            roles=tuple(sorted(principal.roles)),
+            purpose=purpose,
+            customer_ids=(customer_id,),
+            fields_clear=written,
+            fields_denied=refused,
+            reason=_reason(failure),
+            policy_version=self._policy.version,
+        )
+
+
+def _reason(failure: Exception | None) -> str | None:
+    """A stable reason code for the audit record (never a value)."""
+    if failure is None:
+        return None
+    if isinstance(failure, AccessDenied):
+        return failure.reason
+    if isinstance(failure, FieldsInvalid):
+        named = sorted({safe_field_label(field) for field, _ in failure.problems if field})
+        return "fields_invalid:" + ",".join(named)
+    return type(failure).__name__

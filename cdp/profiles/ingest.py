@@ -18,6 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert, update
 
+from audit.tags import AuditTag, Decision
+from cdp.auditing.recorder import AuditRecorder
 from cdp.db.engine import transaction
 from cdp.db.models import IngestRun, table_of
 from cdp.profiles.readers import RawRecord, read_records
@@ -68,8 +70,10 @@ class Ingestor:
         applier: BatchApplier,
         batch_size: int = 2000,
         clock: Callable[[], datetime] = utcnow,
+        audit: AuditRecorder | None = None,
     ):
         self._engine = engine
+        self._audit = audit
         self._catalogue = catalogue
         self._sources = sources
         self._applier = applier
@@ -95,7 +99,7 @@ class Ingestor:
         try:
             stream = _chain(first, records)
             for batch in _batches(stream, self._batch_size):
-                self._ingest_batch(source, batch, summary, on_error, seen)
+                self._ingest_batch(source, batch, summary, on_error, seen, run_id)
                 if on_progress:
                     on_progress(len(batch))
             status = "done"
@@ -110,7 +114,7 @@ class Ingestor:
         self._refuse_reserved(source)
         raws = [RawRecord(i, dict(item)) for i, item in enumerate(items, start=1)]
         summary = IngestSummary()
-        self._ingest_batch(source, raws, summary, on_error, {})
+        self._ingest_batch(source, raws, summary, on_error, {}, None)
         return summary
 
     def _refuse_reserved(self, source: str) -> None:
@@ -125,6 +129,7 @@ class Ingestor:
         summary: IngestSummary,
         on_error: ErrorSink | None,
         seen: dict[str, int],
+        run_id: str | None,
     ) -> None:
         now = self._clock()
         valid: list[ValidRow] = []
@@ -136,7 +141,17 @@ class Ingestor:
             else:
                 self._reject(summary, prepared, on_error)
         with transaction(self._engine) as conn:
-            outcomes = self._applier.apply(conn, source, valid)
+            outcomes, customer_ids = self._applier.apply_batch(conn, source, valid)
+            if self._audit is not None:  # one event for the batch, in its transaction
+                self._audit.record(
+                    conn,
+                    AuditTag.PROFILE_INGEST,
+                    Decision.ALLOW,
+                    customer_ids=customer_ids,
+                    record_count=len(valid),
+                    source=f"source:{source}",
+                    **({"request_id": run_id} if run_id else {}),
+                )
         for row, outcome in zip(valid, outcomes, strict=True):
             reason = REJECTION_REASONS.get(outcome)
             if reason is None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -77,6 +77,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class Applied(NamedTuple):
+    """A batch's outcomes (one per row) and the customers its accepted rows resolved to."""
+
+    outcomes: list[Outcome]
+    customer_ids: tuple[str, ...]
+
+
 class BatchApplier:
     """Resolves, merges and writes one batch inside the caller's transaction."""
 
@@ -99,6 +106,10 @@ class BatchApplier:
 
     def apply(self, conn: Connection, source: str, rows: Sequence[ValidRow]) -> list[Outcome]:
         """Applies the rows in order and writes everything they changed."""
+        return self.apply_batch(conn, source, rows).outcomes
+
+    def apply_batch(self, conn: Connection, source: str, rows: Sequence[ValidRow]) -> Applied:
+        """Applies the rows and also names every customer they resolved to (for the audit)."""
         self._vault.use_active_kek(repo.active_kek(conn))
         digests = [self._digests(row) for row in rows]
         state = self._load_state(conn, source, rows, digests)
@@ -106,7 +117,7 @@ class BatchApplier:
             self._apply_row(state, source, row, dig) for row, dig in zip(rows, digests, strict=True)
         ]
         self._flush(conn, source, state)
-        return outcomes
+        return Applied(outcomes, tuple(state.working))
 
     def apply_to(self, conn: Connection, source: str, customer_id: str, row: ValidRow) -> Outcome:
         """Applies one row to a known customer (a governed write), bypassing identity resolution."""

@@ -68,3 +68,6 @@ def find_leaks(blob: bytes, values: set[str]) -> list[str]:
 def env_without_cdp() -> dict[str, str]:
     """The current environment minus any CDP_* settings."""
     return {k: v for k, v in os.environ.items() if not k.startswith("CDP_")}
+
+
+SEARCH_AS = ("--role", "customer_service", "--purpose", "P01")  # a principal that may search

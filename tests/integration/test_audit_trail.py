@@ -6,6 +6,7 @@ import json
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from cdp.bootstrap import Platform
@@ -14,6 +15,7 @@ from cdp.db.models import AuditLink
 from cdp.governed.errors import AccessDenied
 from governance.decision import Principal
 from tests.conftest import cli_env
+from tests.integration.audit_faults import audit_store_down
 
 ID_A, MOBILE = "11010519491231002X", "13812345678"
 
@@ -59,6 +61,7 @@ def test_when_reads_happen_then_each_attempt_is_recorded_and_the_chain_verifies(
     assert isinstance(read(platform, "compliance_officer", "P01", customer), AccessDenied)
     stored = links(platform)
     assert [(row.action, row.decision, row.purpose) for row in stored] == [
+        ("profile:ingest", "allow", None),
         ("profile:read", "allow", "P02"),
         ("profile:read", "deny", "P01"),
     ]
@@ -89,12 +92,16 @@ def test_when_a_stored_record_is_altered_then_verify_names_it(
 
 
 def test_when_the_audit_write_fails_then_the_read_fails_and_nothing_leaves(
-    platform: Platform, customer: str, monkeypatch: pytest.MonkeyPatch
+    platform: Platform, customer: str
 ) -> None:
-    def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("audit store unavailable")
-
-    monkeypatch.setattr(platform.audit, "append", broken)
-    with pytest.raises(RuntimeError), platform.engine.begin() as conn:
-        platform.reader.read(conn, Principal("u1", frozenset({"kyc_officer"})), "P02", customer)
-    assert links(platform) == []
+    before = links(platform)
+    returned: list[object] = []
+    principal = Principal("u1", frozenset({"kyc_officer"}))
+    with (
+        audit_store_down(platform.engine),
+        pytest.raises(DBAPIError),
+        platform.engine.begin() as conn,
+    ):
+        returned.append(platform.reader.read(conn, principal, "P02", customer))
+    assert returned == []
+    assert links(platform) == before

@@ -12,6 +12,7 @@ from cdp.bootstrap import build_platform, init_store
 from cdp.cli.main import app
 from cdp.settings import Settings
 from tests.conftest import cli_env
+from tests.integration.helpers import SEARCH_AS
 
 ID_A = "11010519491231002X"
 
@@ -95,7 +96,9 @@ def test_when_checking_and_proving_then_the_cli_answers_with_codes_and_hashes(
     path = tmp_path / "events.jsonl"
     path.write_text(json.dumps(grant("g1")) + "\n", encoding="utf-8")
     run(env, "consent", "import", str(path))
-    customer = json.loads(run(env, "search", "--mobile", "13812345678", "--json").stdout)[0]
+    customer = json.loads(
+        run(env, "search", "--mobile", "13812345678", "--json", *SEARCH_AS).stdout
+    )[0]
     assert run(env, "consent", "check", customer, "P06").exit_code == 0
     assert run(env, "consent", "check", customer, "P05").exit_code == 1
     before = run(env, "consent", "check", customer, "P06", "--at", "2025-06-01T00:00:00")
@@ -119,7 +122,9 @@ def test_when_a_customer_refused_then_channels_may_not_ask_again_within_the_cool
     path = tmp_path / "events.jsonl"
     path.write_text(json.dumps(refusal) + "\n", encoding="utf-8")
     run(env, "consent", "import", str(path))
-    customer = json.loads(run(env, "search", "--mobile", "13812345678", "--json").stdout)[0]
+    customer = json.loads(
+        run(env, "search", "--mobile", "13812345678", "--json", *SEARCH_AS).stdout
+    )[0]
     soon = run(env, "consent", "check", customer, "P06", "--at", "2026-02-01T00:00:00+08:00")
     later = run(env, "consent", "check", customer, "P06", "--at", "2026-08-01T00:00:00+08:00")
     assert "may not ask again yet" in soon.stdout

@@ -14,6 +14,7 @@ from cdp.cli.main import app
 from cdp.resources import shipped_policy_dir
 from cdp.settings import Settings
 from tests.conftest import cli_env
+from tests.integration.helpers import SEARCH_AS
 
 RECORD = {
     "source_key": "C1",
@@ -42,7 +43,7 @@ def run(env: dict[str, str], *args: str):
 
 def customer_id(env: dict[str, str]) -> str:
     """Finds the stored customer through the CLI."""
-    return json.loads(run(env, "search", "--mobile", "13812345678", "--json").stdout)[0]
+    return json.loads(run(env, "search", "--mobile", "13812345678", "--json", *SEARCH_AS).stdout)[0]
 
 
 def test_when_a_read_is_allowed_then_json_carries_access_per_field(env: dict[str, str]) -> None:
@@ -198,18 +199,23 @@ def test_when_the_policy_is_reloaded_then_new_files_apply_and_bad_ones_change_no
     clerk = Principal("t", frozenset({"customer_service"}))
     with platform.engine.connect() as conn:
         cid = conn.exec_driver_sql("select customer_id from customer").scalar_one()
-        assert platform.reader.read(conn, clerk, "P01", cid, ["mobile"]).fields["mobile"].value
-        deny = "p, customer_service, class:C2, read_masked, P01, deny\n"
-        policy_file.write_text(shipped + deny, encoding="utf-8")
-        version = platform.reload_policy()
-        with pytest.raises(AccessDenied):
-            platform.reader.read(conn, clerk, "P01", cid, ["mobile"])
-        policy_file.write_text(
-            shipped + "p, nobody, profile.mobile, read, P01, allow\n", encoding="utf-8"
-        )
-        with pytest.raises(PolicyInvalid):
-            platform.reload_policy()
-        assert platform.policy.version == version
-        with pytest.raises(AccessDenied):
-            platform.reader.read(conn, clerk, "P01", cid, ["mobile"])
+
+    def read_mobile() -> object:
+        with platform.engine.begin() as conn:  # each read commits its audit record
+            return platform.reader.read(conn, clerk, "P01", cid, ["mobile"]).fields["mobile"].value
+
+    assert read_mobile()
+    deny = "p, customer_service, class:C2, read_masked, P01, deny\n"
+    policy_file.write_text(shipped + deny, encoding="utf-8")
+    version = platform.reload_policy()
+    with pytest.raises(AccessDenied):
+        read_mobile()
+    policy_file.write_text(
+        shipped + "p, nobody, profile.mobile, read, P01, allow\n", encoding="utf-8"
+    )
+    with pytest.raises(PolicyInvalid):
+        platform.reload_policy()
+    assert platform.policy.version == version
+    with pytest.raises(AccessDenied):
+        read_mobile()
     platform.close()

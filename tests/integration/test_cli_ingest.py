@@ -12,6 +12,7 @@ from cdp.bootstrap import init_store
 from cdp.cli.main import app
 from cdp.settings import Settings
 from tests.conftest import cli_env
+from tests.integration.helpers import SEARCH_AS
 
 GOOD_ID, GOOD_MOBILE = "11010519491231002X", "13812345678"
 BAD_ID = "110105194912310021"  # check character should be X
@@ -167,15 +168,17 @@ def test_when_searching_then_ids_come_back_for_any_spelling(cdp, tmp_path: Path)
         HEADER + f"K1,2025-01-01T00:00:00+08:00,张伟,{GOOD_ID},{GOOD_MOBILE},,,\n",
     )
     cdp("ingest", str(path), "--source", "core_banking")
-    by_id = cdp("search", "--id-number", GOOD_ID.lower(), "--json")
-    by_mobile = cdp("search", "--mobile", "+86 138 1234 5678")
+    by_id = cdp("search", "--id-number", GOOD_ID.lower(), "--json", *SEARCH_AS)
+    by_mobile = cdp("search", "--mobile", "+86 138 1234 5678", *SEARCH_AS)
     assert by_id.exit_code == 0
     assert len(json.loads(by_id.stdout)) == 1
     assert by_mobile.stdout.strip() == json.loads(by_id.stdout)[0]
-    assert cdp("search", "--email", "nobody@example.cn").exit_code == 1
+    assert cdp("search", "--mobile", "13900000000", *SEARCH_AS).exit_code == 1
+    assert cdp("search", "--email", "nobody@example.cn", *SEARCH_AS).exit_code == 3  # not its field
+    assert cdp("search", "--mobile", "13900000000").exit_code == 2  # no principal, no search
 
 
 def test_when_search_input_is_invalid_then_exit_2_without_echoing_it(cdp) -> None:
-    result = cdp("search", "--id-number", "11010519491231002")
+    result = cdp("search", "--id-number", "11010519491231002", *SEARCH_AS)
     assert result.exit_code == 2
     assert "11010519491231002" not in result.stderr + result.stdout

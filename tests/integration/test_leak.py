@@ -15,7 +15,7 @@ from cdp.synth.consents import consent_events, write_consent_files
 from cdp.synth.files import generate_demo_files
 from cdp.synth.people import generate_people
 from tests.conftest import cli_env
-from tests.integration.helpers import find_leaks, run_cdp, seeded_values
+from tests.integration.helpers import SEARCH_AS, find_leaks, run_cdp, seeded_values
 
 SOURCES = ("core_banking", "credit_card", "mobile_app")
 pytestmark = pytest.mark.slow
@@ -39,7 +39,7 @@ def ingest_everything(
         assert json.loads(imported.stdout)["recorded"] > 100, imported.stderr[-500:]
         outputs.append(imported)
     sample = next(v for v in seeded_values([files["core_banking"]]) if v.isdigit() and len(v) == 11)
-    outputs.append(run_cdp(env, "search", "--mobile", sample))
+    outputs.append(run_cdp(env, "search", "--mobile", sample, *SEARCH_AS))
     outputs.append(run_cdp(env, "keys", "rotate"))
     outputs.append(run_cdp(env, "keys", "status"))
     assert all(o.returncode in (0, 1) for o in outputs), [o.stderr for o in outputs]
