@@ -23,6 +23,7 @@ venv: $(STAMP) ## Create .venv and install privacy-cdp with its dev tools
 demo: $(STAMP) ## Set up ./var (keys, SQLite database) and run the demo
 	$(BIN)/cdp init
 	$(BIN)/cdp demo --reset
+	$(BIN)/cdp audit verify
 
 test: $(STAMP) ## Run the tests (PostgreSQL too when CDP_TEST_DATABASE_URL is set)
 	$(BIN)/pytest

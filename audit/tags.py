@@ -43,6 +43,7 @@ class AuditTag(StrEnum):
     AUDIT_VERIFY = "audit:verify"
     AUDIT_CHECKPOINT = "audit:checkpoint"
     AUDIT_PRUNE = "audit:prune"
+    AUDIT_QUERY = "audit:query"  # a compliance query or report over the trail
 
     @property
     def domain(self) -> str:

@@ -32,13 +32,19 @@ def _ids(platform: Platform, n: int) -> list[str]:
         return list(conn.execute(select(Customer.customer_id).limit(n)).scalars())
 
 
-def append_rate(platform: Platform, ids: list[str], n: int) -> float:
-    """Events/s when each event is appended and committed in its own operation's transaction."""
+def append_rate(platform: Platform, ids: list[str], n: int) -> tuple[float, float]:
+    """Events/s with one event per committed transaction, and the append alone (p50, µs).
+
+    The first figure is the strict one (each event pays a whole SQLite transaction); the second
+    is what the audit adds inside an operation's open transaction (head lock, seal, insert).
+    """
     record, begin = platform.recorder.record, platform.engine.begin
     version = platform.policy.version
+    inside = []
     started = time.perf_counter()
     for i in range(n):
         with begin() as conn:
+            began = time.perf_counter()
             record(
                 conn,
                 AuditTag.PROFILE_FIELD_READ,
@@ -51,7 +57,8 @@ def append_rate(platform: Platform, ids: list[str], n: int) -> float:
                 rules=("policy.csv:70",),
                 policy_version=version,
             )
-    return n / (time.perf_counter() - started)
+            inside.append(time.perf_counter() - began)
+    return n / (time.perf_counter() - started), statistics.median(inside) * 1e6
 
 
 def fill(platform: Platform, ids: list[str], n: int) -> None:
@@ -160,9 +167,12 @@ def run(platform: Platform, *, quick: bool) -> dict[str, dict[str, Any]]:
     ids = _ids(platform, 5000)
     figures = ratio_figures(platform, quick)
     appended = 3_000 if quick else 20_000
-    rate = append_rate(platform, ids, appended)
+    rate, inside_us = append_rate(platform, ids, appended)
     figures["audit_append_per_s"] = metric(
         rate, "events/s", ">= 20000", events=appended, note="one event per committed transaction"
+    )
+    figures["audit_append_in_txn_us"] = metric(
+        inside_us, "us (p50)", "reported", note="the append inside an open transaction"
     )
     fill(platform, ids, 50_000 if quick else 250_000)
     verified, links = verify_rate(platform)

@@ -10,7 +10,7 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +19,10 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Connection, func, select
 
-from cdp.bootstrap import Platform, build_platform, init_store
+from cdp.auditing.context import call_context
+from cdp.auditing.reports import CustomerAccess, denied_by_actor, who_accessed
+from cdp.auditing.verifying import trusted_start, verify_log
+from cdp.bootstrap import Platform, audit_key, build_platform, init_store
 from cdp.cli.search import find_customers
 from cdp.db.hot import HotQuery
 from cdp.db.models import BlindIndex, Customer, Profile, SourceLink
@@ -65,16 +68,18 @@ def run_demo(settings: Settings, *, customers: int, seed: int, reset: bool) -> N
     files = _generate(settings, customers, seed)
     platform = build_platform(settings)
     try:
-        lines = [_ingest(platform, source, files[source]) for source in SOURCES]
-        _print_ingest(lines)
-        customer = _lookups(platform, [files[source] for source in SOURCES])
-        _stored(platform, lines, time.perf_counter() - started)
-        _consents(platform, settings, customers, seed)
-        with platform.engine.connect() as conn:
-            consenting = _with_status(conn, "P05", "granted")
-        if consenting or customer:
-            _governed_reads(platform, consenting or customer or "")
-        _consent_reads(platform)
+        with call_context(actor="demo:etl", channel="batch", source="demo"):
+            lines = [_ingest(platform, source, files[source]) for source in SOURCES]
+            _print_ingest(lines)
+            customer = _lookups(platform, [files[source] for source in SOURCES])
+            _stored(platform, lines, time.perf_counter() - started)
+            _consents(platform, settings, customers, seed)
+            with platform.engine.connect() as conn:
+                consenting = _with_status(conn, "P05", "granted")
+            if consenting or customer:
+                _governed_reads(platform, consenting or customer or "")
+            _consent_reads(platform)
+            _audit_trail(platform, consenting or customer)
     finally:
         platform.close()
 
@@ -348,3 +353,55 @@ def _notice_bump(platform: Platform, conn: Connection) -> None:
         f"  notice P06-v2 published with requires_reconsent: customer "
         f"{customer_id[:8]}… P06 was {before.reason}, now {after.reason}"
     )
+
+
+def _audit_trail(platform: Platform, customer_id: str | None) -> None:
+    _step(9, "the audit trail: every step above, keyed hash chains, queried by compliance")
+    key = audit_key(platform.settings, create=False)
+    with platform.engine.connect() as conn:
+        report = verify_log(conn, key, platform.settings.audit_chains, trusted_start(conn, key))
+        who = who_accessed(conn, key, customer_id).rows if customer_id else ()
+        denied = denied_by_actor(conn, key).rows
+    state = "intact" if report.intact else "BROKEN: run `cdp audit verify` for details"
+    console.print(
+        f"  {report.checked:,} events verified over {len(report.chains)} chains: {state} "
+        "(what `cdp audit verify` runs)"
+    )
+    if customer_id:
+        _print_who(customer_id, who)
+    table = Table(title="denied attempts by actor (`cdp audit report denied`)")
+    for column in ("actor", "denied", "reasons"):
+        table.add_column(column)
+    for row in denied:
+        reasons = ", ".join(f"{r.reason} x{r.count}" for r in row.reasons)
+        table.add_row(row.actor, str(row.count), reasons)
+    console.print(table)
+
+
+def _print_who(customer_id: str, rows: Sequence[CustomerAccess]) -> None:
+    table = Table(
+        title=f"who accessed customer {customer_id[:8]}… "
+        "(`cdp audit report who-accessed --customer ID`)"
+    )
+    for column in ("actor", "roles", "purpose", "action", "decision", "times", "fields"):
+        table.add_column(column)
+    for row in rows:
+        fields = "; ".join(
+            f"{kind} {', '.join(names)}"
+            for kind, names in (
+                ("clear", row.fields_clear),
+                ("masked", row.fields_masked),
+                ("denied", row.fields_denied),
+            )
+            if names
+        )
+        table.add_row(
+            row.actor,
+            ",".join(row.roles),
+            row.purpose or "",
+            row.action,
+            row.decision,
+            str(row.count),
+            fields,
+        )
+    console.print(table)

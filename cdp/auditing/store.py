@@ -13,7 +13,7 @@ from audit.events import AuditEvent
 from audit.keys import AuditKey
 from audit.seal import seal
 from cdp.db.bulk import BulkInserts
-from cdp.db.hot import HotQuery, HotStatement
+from cdp.db.hot import HotQuery, HotStatement, HotStream
 from cdp.db.models import AuditHead, AuditLink, AuditSubject, table_of
 
 link_t: Table = table_of(AuditLink)
@@ -32,7 +32,7 @@ _ENSURE_HEAD = HotStatement(
     "INSERT INTO audit_head (chain, seq, hash) VALUES (?, 0, ?) ON CONFLICT (chain) DO NOTHING"
 )
 _HEADS = HotQuery("SELECT chain, seq, hash FROM audit_head")
-_LINKS = HotQuery(
+_LINKS = HotStream(
     "SELECT seq, prev_hash, hash, body FROM audit_link WHERE chain = ? AND seq > ? ORDER BY seq"
 )
 
@@ -112,7 +112,7 @@ class SqlAuditStore:
 
     def links(self, chain: int, after_seq: int) -> Iterator[Row]:
         """Yields a chain's links after `after_seq`, in seq order."""
-        for seq, prev, digest, body in _LINKS.all(self._conn, (chain, after_seq)):
+        for seq, prev, digest, body in _LINKS.stream(self._conn, (chain, after_seq)):
             yield Row(int(seq), bytes(prev), bytes(digest), bytes(body))
 
     def heads(self) -> Mapping[int, ChainHead]:

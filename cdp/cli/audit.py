@@ -20,11 +20,13 @@ from cdp.auditing.checkpoints import SqlCheckpointStore
 from cdp.auditing.prune import PrunePlan, PruneRefused, plan, prune
 from cdp.auditing.verifying import PROGRESS_FILE, Start, expected_links, trusted_start, verify_log
 from cdp.bootstrap import Platform, audit_key
+from cdp.cli.audit_query import register as register_queries
 from cdp.cli.common import EXIT_FAILED_ROWS, EXIT_OK, EXIT_USAGE, err, out, platform, progress
 from cdp.db.engine import transaction
 from cdp.profiles.resolution import utcnow
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+register_queries(app)
 
 
 def _start(built: Platform, full: bool, checkpoint: Path | None, resume: bool) -> Start:

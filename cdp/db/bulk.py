@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, DateTime, Table
+from sqlalchemy.exc import DBAPIError
 
 Adapter = Callable[[Any], Any]
 
@@ -96,9 +97,24 @@ class BulkInsert:
         return self.adapt([getter(row) for row in dicts])
 
     def execute(self, conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
-        """Inserts adapted rows in one executemany."""
-        if rows:
-            conn.exec_driver_sql(self.sql, list(rows))
+        """Writes adapted rows in one executemany on the driver's cursor, in the open transaction.
+
+        SQLAlchemy's statement wrapper costs about 50 µs a call here, more than a one-row insert
+        into SQLite; the rows are already adapted, so the driver gets them directly.
+        """
+        if not rows:
+            return
+        if not conn.in_transaction():
+            raise RuntimeError("bulk writes run inside a transaction (engine.begin())")
+        cursor = conn.connection.cursor()
+        try:
+            cursor.executemany(self.sql, rows)
+        except conn.dialect.loaded_dbapi.Error as error:  # surface it as SQLAlchemy would
+            raise DBAPIError.instance(
+                self.sql, None, error, conn.dialect.loaded_dbapi.Error, hide_parameters=True
+            ) from error
+        finally:
+            cursor.close()
 
 
 class BulkUpdate(BulkInsert):
