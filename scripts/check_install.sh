@@ -12,5 +12,6 @@ export CDP_VAR_DIR="$work/var" CDP_KEY_DIR="$work/var/keys" CDP_DATABASE_URL="sq
 "$work/venv/bin/cdp" init
 printf 'source_key,observed_at,full_name,id_number,mobile\nK1,2025-01-01T00:00:00+08:00,张伟,11010519491231002X,13812345678\n' > in.csv
 "$work/venv/bin/cdp" ingest in.csv --source core_banking --json
-test "$("$work/venv/bin/cdp" search --mobile 13812345678 --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1
-echo "plain install: cdp init, ingest and search work"
+test "$("$work/venv/bin/cdp" search --mobile 13812345678 --role customer_service --purpose P01 --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1
+"$work/venv/bin/cdp" audit verify --json >/dev/null
+echo "plain install: cdp init, ingest, search and audit verify work"
