@@ -22,7 +22,7 @@ from sqlalchemy import Connection, func, select
 from cdp.auditing.context import call_context
 from cdp.auditing.reports import CustomerAccess, denied_by_actor, who_accessed
 from cdp.auditing.verifying import trusted_start, verify_log
-from cdp.bootstrap import Platform, audit_key, build_platform, init_store
+from cdp.bootstrap import Platform, build_platform, init_store
 from cdp.cli.search import find_customers
 from cdp.db.hot import HotQuery
 from cdp.db.models import BlindIndex, Customer, Profile, SourceLink
@@ -357,7 +357,7 @@ def _notice_bump(platform: Platform, conn: Connection) -> None:
 
 def _audit_trail(platform: Platform, customer_id: str | None) -> None:
     _step(9, "the audit trail: every step above, keyed hash chains, queried by compliance")
-    key = audit_key(platform.settings, create=False)
+    key = platform.audit.key
     with platform.engine.connect() as conn:
         report = verify_log(conn, key, platform.settings.audit_chains, trusted_start(conn, key))
         who = who_accessed(conn, key, customer_id).rows if customer_id else ()

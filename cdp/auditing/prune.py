@@ -36,6 +36,7 @@ class PrunePlan:
     boundary: datetime
     through: dict[int, ChainHead]
     counts: dict[int, int]
+    floors: dict[int, ChainHead]  # where each chain starts now (the last floor, or genesis)
 
     @property
     def removed(self) -> int:
@@ -76,7 +77,7 @@ def plan(
         ).scalar_one()
         through[chain] = ChainHead(chain, last, bytes(digest))
         counts[chain] = last - floor.seq
-    return PrunePlan(boundary, through, counts)
+    return PrunePlan(boundary, through, counts, floors)
 
 
 def _last_before(conn: Connection, chain: int, boundary: datetime) -> int | None:
@@ -133,7 +134,8 @@ def _remove(conn: Connection, planned: PrunePlan) -> None:
 
 def _leave_floor(conn: Connection, key: AuditKey, planned: PrunePlan, now: datetime) -> None:
     """Signs and stores the new floor: pruned chains start after their last removed link."""
-    floors = _floor_heads(conn, key, 0)
-    count = max([*floors, *planned.through]) + 1
-    heads = tuple(planned.through.get(c) or floors.get(c) or genesis(c) for c in range(count))
+    count = max([*planned.floors, *planned.through]) + 1
+    heads = tuple(
+        planned.through.get(c) or planned.floors.get(c) or genesis(c) for c in range(count)
+    )
     SqlCheckpointStore(conn).save(sign(Checkpoint(heads, now, FLOOR), HmacSigner(key)))

@@ -6,7 +6,7 @@ from sqlalchemy import Connection
 
 from audit.tags import AuditTag
 from audit.tags import Decision as AuditDecision
-from cdp.auditing.recorder import AuditRecorder, field_labels
+from cdp.auditing.recorder import AuditRecorder, field_labels, principal_fields
 from cdp.governed.read import ReadOutcome
 from governance.decision import Access
 
@@ -25,8 +25,7 @@ class ReadAuditObserver:
             conn,
             AuditTag.PROFILE_FIELD_READ if outcome.named else AuditTag.PROFILE_READ,
             AuditDecision.ALLOW if allowed else AuditDecision.DENY,
-            actor=outcome.principal.id,
-            roles=tuple(sorted(outcome.principal.roles)),
+            **principal_fields(outcome.principal),
             purpose=outcome.purpose,
             customer_ids=(outcome.customer_id,),
             fields_clear=field_labels(decision.fields_with(Access.CLEAR)) if allowed else (),

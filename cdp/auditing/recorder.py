@@ -15,6 +15,7 @@ from cdp.auditing.context import current
 from cdp.auditing.store import SqlAuditTrail
 from cdp.profiles.records import safe_field_label
 from cdp.profiles.resolution import utcnow
+from governance.decision import Principal
 
 
 class AuditRecorder:
@@ -55,6 +56,11 @@ class AuditRecorder:
         """Appends a built event, on the chain of its first subject (or its own id)."""
         routing = event.customer_ids[0] if event.customer_ids else event.event_id
         self._trail.append(conn, [event], routing=routing)
+
+
+def principal_fields(principal: Principal) -> dict[str, Any]:
+    """The actor and roles of an event made on behalf of a principal."""
+    return {"actor": principal.id, "roles": tuple(sorted(principal.roles))}
 
 
 def field_labels(fields: Iterable[str]) -> tuple[str, ...]:

@@ -54,6 +54,11 @@ class SqlAuditTrail:
         self._key = key
         self._chains = n_chains
 
+    @property
+    def key(self) -> AuditKey:
+        """The audit key this trail seals with (verifiers and queries check with it)."""
+        return self._key
+
     def append(
         self, conn: Connection, events: Sequence[AuditEvent], routing: str
     ) -> list[ChainLink]:

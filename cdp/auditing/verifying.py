@@ -9,7 +9,14 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from audit.chain import ChainHead
-from audit.checkpoint import Checkpoint, HmacSigner, SignedCheckpoint, sign, verify_checkpoint
+from audit.checkpoint import (
+    FLOOR,
+    Checkpoint,
+    HmacSigner,
+    SignedCheckpoint,
+    sign,
+    verify_checkpoint,
+)
 from audit.checkpoint_wire import export, parse
 from audit.keys import AuditKey
 from audit.sweep import LogReport, progress_of, starts_of, verify_one
@@ -47,7 +54,7 @@ def trusted_start(
     if latest is None:
         return Start(None, "genesis")
     checkpoint = verify_checkpoint(latest, signer)
-    return Start(checkpoint, checkpoint.kind if checkpoint.kind == "floor" else "checkpoint")
+    return Start(checkpoint, FLOOR if checkpoint.kind == FLOOR else "checkpoint")
 
 
 def expected_links(conn: Connection, start: Start, n_chains: int) -> int:

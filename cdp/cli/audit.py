@@ -19,7 +19,7 @@ from audit.tags import AuditTag, Decision
 from cdp.auditing.checkpoints import SqlCheckpointStore
 from cdp.auditing.prune import PrunePlan, PruneRefused, plan, prune
 from cdp.auditing.verifying import PROGRESS_FILE, Start, expected_links, trusted_start, verify_log
-from cdp.bootstrap import Platform, audit_key
+from cdp.bootstrap import Platform
 from cdp.cli.audit_query import register as register_queries
 from cdp.cli.common import EXIT_FAILED_ROWS, EXIT_OK, EXIT_USAGE, err, out, platform, progress
 from cdp.db.engine import transaction
@@ -31,7 +31,7 @@ register_queries(app)
 
 def _start(built: Platform, full: bool, checkpoint: Path | None, resume: bool) -> Start:
     """Chooses the trusted start, or exits 1 naming a forged or unreadable checkpoint."""
-    key = audit_key(built.settings, create=False)
+    key = built.audit.key
     try:
         external = parse(checkpoint.read_text("utf-8")) if checkpoint else None
         resume_path = built.settings.var_dir / PROGRESS_FILE if resume else None
@@ -44,7 +44,7 @@ def _start(built: Platform, full: bool, checkpoint: Path | None, resume: bool) -
 
 def _verify(built: Platform, start: Start, resumable: bool) -> LogReport:
     """Walks every chain with a progress bar, keeping a resume point under var/."""
-    key = audit_key(built.settings, create=False)
+    key = built.audit.key
     chains = built.settings.audit_chains
     resume_path = built.settings.var_dir / PROGRESS_FILE if resumable else None
     with built.engine.connect() as conn, progress() as bar:
@@ -132,7 +132,7 @@ def checkpoint_cmd(
             _record(built, AuditTag.AUDIT_CHECKPOINT, report)
             err.print("[red]the audit log does not verify: no checkpoint written[/]")
             raise typer.Exit(EXIT_FAILED_ROWS)
-        key = audit_key(built.settings, create=False)
+        key = built.audit.key
         signed = sign(checkpoint_of(report, utcnow()), HmacSigner(key))
         with transaction(built.engine) as conn:
             SqlCheckpointStore(conn).save(signed)
@@ -161,7 +161,7 @@ def prune_cmd(
     """Remove whole months past each event class's retention; a signed floor keeps verify green."""
     moment = _instant(now)
     with platform() as built:
-        key = audit_key(built.settings, create=False)
+        key = built.audit.key
         chains, policy = built.settings.audit_chains, built.settings.retention
         try:
             if dry_run:

@@ -33,7 +33,7 @@ from cdp.auditing.reports import (
     json_ready,
     who_accessed,
 )
-from cdp.bootstrap import NotInitialised, Platform, audit_key
+from cdp.bootstrap import Platform
 from cdp.cli.common import EXIT_FAILED_ROWS, EXIT_OK, EXIT_USAGE, err, out, platform
 from cdp.db.engine import transaction
 from cdp.timezones import CHINA_STANDARD_TIME
@@ -109,7 +109,7 @@ def query_cmd(
     with platform() as built:
         _audited(built, "query", customer)
         with built.engine.connect() as conn:
-            rows = find_events(conn, _key(built), flt)
+            rows = find_events(conn, built.audit.key, flt)
             _emit(shape, EVENT_COLUMNS, _documents(rows, failed), "audit events", EVENT_TABLE)
     raise typer.Exit(EXIT_FAILED_ROWS if failed else EXIT_OK)
 
@@ -183,7 +183,7 @@ def _report(
     with platform() as built:
         _audited(built, *audited)
         with built.engine.connect() as conn:
-            report = run(conn, _key(built))
+            report = run(conn, built.audit.key)
     for problem in report.problems:
         _warn(problem)
     names = tuple(f.name for f in fields(row_type))
@@ -235,15 +235,6 @@ def _moment(text: str | None, option: str, *, end: bool = False) -> datetime | N
         err.print(f"{option} must be an ISO 8601 date or timestamp", markup=False)
         raise typer.Exit(EXIT_USAGE) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_STANDARD_TIME)
-
-
-def _key(built: Platform) -> AuditKey:
-    """Loads the audit key, which checks every row's MAC."""
-    try:
-        return audit_key(built.settings, create=False)
-    except NotInitialised as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _documents(rows: Iterator[QueryRow], failed: list[RowProblem]) -> Iterator[dict[str, Any]]:

@@ -83,13 +83,10 @@ class HotInQuery:
         return query
 
 
-class HotStatement:
+class HotStatement(HotQuery):
     """One fixed write statement (no result rows), executed on the driver cursor."""
 
-    __slots__ = ("_by_dialect",)
-
-    def __init__(self, sql: str):
-        self._by_dialect = {"sqlite": sql, "postgresql": sql.replace("?", "%s")}
+    __slots__ = ()
 
     def run(self, conn: Connection, params: Sequence[Any]) -> int:
         """Runs the statement in the connection's transaction; returns the rows it changed."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from audit.tags import AuditTag, Decision
-from cdp.auditing.recorder import AuditRecorder, field_labels
+from cdp.auditing.recorder import AuditRecorder, field_labels, principal_fields
 from cdp.governed.errors import AccessDenied
 from cdp.profiles.lookup import InvalidLookup, find_by_identifier
 from cdp.profiles.vault import ProfileVault
@@ -81,8 +81,7 @@ class GovernedSearch:
             conn,
             AuditTag.PROFILE_SEARCH,
             outcome,
-            actor=principal.id,
-            roles=tuple(sorted(principal.roles)),
+            **principal_fields(principal),
             purpose=purpose,
             customer_ids=ids,
             record_count=len(ids),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from audit.tags import AuditTag, Decision
-from cdp.auditing.recorder import AuditRecorder, field_labels
+from cdp.auditing.recorder import AuditRecorder, field_labels, principal_fields
 from cdp.governed.errors import AccessDenied, FieldsInvalid
 from cdp.governed.read import settle
 from cdp.profiles.records import ValidRow, safe_field_label
@@ -121,8 +121,7 @@ class GovernedWriter:
             conn,
             AuditTag.PROFILE_WRITE,
             outcome,
-            actor=principal.id,
-            roles=tuple(sorted(principal.roles)),
+            **principal_fields(principal),
             purpose=purpose,
             customer_ids=(customer_id,),
             fields_clear=written,
