@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHECK_DB ?= var/alembic-check.db
 
-.PHONY: help venv demo test check bench eval clean
+.PHONY: help venv demo test check bench eval eval-pii clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ check: $(STAMP) ## ruff lint + format check, mypy, import-linter contracts, alem
 
 bench: $(STAMP) ## Run the benchmarks into bench/results.json (BENCH_QUICK=1 for a short run)
 	$(BIN)/python bench/run.py
+
+eval-pii: $(STAMP) ## Score PII detection on the synthetic corpus; refresh docs/pii-evaluation.md
+	$(BIN)/python -m cdp.evaluation.pii --write-docs docs/pii-evaluation.md
 
 clean: ## Remove the virtualenv and ./var (keys included!)
 	rm -rf $(VENV) var

@@ -36,6 +36,8 @@ class AuditTag(StrEnum):
 
     POLICY_RELOAD = "policy:reload"
 
+    MASKED_REBUILD = "masked:rebuild"  # the masked view recomputed in bulk (counts only)
+
     KEY_ROTATE = "key:rotate"
     KEY_RETIRE = "key:retire"
     KEY_SHRED = "key:shred"

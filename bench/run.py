@@ -19,7 +19,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import audit_query_bench, ingest_bench  # noqa: E402
+from bench import audit_query_bench, ingest_bench, masked_bench, pii_bench  # noqa: E402
 from cdp.settings import Settings  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -57,7 +57,9 @@ def main() -> int:
         ingest, settings, core_file = ingest_bench.run(Path(tmp), quick=QUICK)
         metrics.update(ingest)
         metrics.update(read_side(settings, core_file))
+        metrics.update(masked_bench.run(Path(tmp), quick=QUICK))
     metrics.update(audit_query_bench.run(quick=QUICK))
+    metrics.update(pii_bench.run(quick=QUICK))
     results = {
         "metrics": metrics,
         "meta": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,18 +30,24 @@ from cdp.crypto import (
     load_or_create_master_key,
     master_key_from_b64,
 )
+from cdp.crypto.blind_index import make_mac
 from cdp.db.engine import make_engine, transaction
 from cdp.db.migrate import current_revision, head_revision, upgrade
 from cdp.governed.policy import build_policy_engine, read_policy_texts
 from cdp.governed.read import GovernedReader
 from cdp.governed.search import GovernedSearch
 from cdp.governed.write import GovernedWriter
+from cdp.masked.config import MaskingConfig, load_masking_config
+from cdp.masked.notes import NoteMasker
+from cdp.masked.projection import Projector
+from cdp.masked.service import MaskedView
 from cdp.profiles.ingest import Ingestor
 from cdp.profiles.resolution import BatchApplier, utcnow
 from cdp.profiles.sources import SourceRegistry, load_sources
 from cdp.profiles.store import ProfileStore
 from cdp.profiles.vault import ProfileVault
 from cdp.resources import load_catalogue, load_yaml, shipped_policy_dir
+from cdp.scanning.factory import LazyDetector
 from cdp.settings import Environment, KekProviderName, Settings, SettingsError
 from consent.notices import NoticeCatalogue, parse_notices
 from consent.purposes import PurposeCatalogue, parse_purposes
@@ -48,9 +55,11 @@ from governance.catalogue import FieldCatalogue
 from governance.engine import PolicyEngine
 from governance.sources import PolicyInvalid
 from masking.operators import MaskRegistry, default_registry
+from masking.pseudonyms import Pseudonymiser
 
 BLIND_INDEX_KEY_FILE = "blind-index.key"
 AUDIT_KEY_FILE = "audit.key"
+PSEUDONYM_KEY_FILE = "pseudonym.key"
 
 
 class NotInitialised(RuntimeError):
@@ -73,7 +82,11 @@ class Platform:
     purposes: PurposeCatalogue
     notices: NoticeCatalogue
     audit: SqlAuditTrail
+    pseudonyms: Pseudonymiser
+    masking: MaskingConfig
+    note_masker: NoteMasker | None = None  # the free-text PII detector, when one is wired
     recorder: AuditRecorder = field(init=False)
+    masked: MaskedView = field(init=False)
     store: ProfileStore = field(init=False)
     consents: ConsentLedger = field(init=False)
     reader: GovernedReader = field(init=False)
@@ -83,6 +96,7 @@ class Platform:
     def __post_init__(self) -> None:
         self.recorder = AuditRecorder(self.audit)
         self.store = ProfileStore(catalogue=self.catalogue, vault=self.vault)
+        self.masked = self.masked_view()
         self.consents = ConsentLedger(
             catalogue=self.catalogue,
             purposes=self.purposes,
@@ -90,6 +104,7 @@ class Platform:
             vault=self.vault,
             store=self.store,
             audit=self.recorder,
+            on_changed=self.masked.refresh,
         )
         self.reader = GovernedReader(
             policy=self.policy,
@@ -131,7 +146,22 @@ class Platform:
 
     def applier(self) -> BatchApplier:
         """Returns the resolver/writer that ingest and governed writes share."""
-        return BatchApplier(catalogue=self.catalogue, sources=self.sources, vault=self.vault)
+        return BatchApplier(
+            catalogue=self.catalogue,
+            sources=self.sources,
+            vault=self.vault,
+            on_written=self.masked.refresh,
+        )
+
+    def masked_view(self) -> MaskedView:
+        """Returns the masked view's refresher (pseudonyms, bands, consent flags, masked note)."""
+        projector = Projector(
+            config=self.masking,
+            pseudonyms=self.pseudonyms,
+            purposes=self.purposes,
+            notices=self.notices,
+        )
+        return MaskedView(projector=projector, store=self.store, masker=self.note_masker)
 
     def ingestor(self, batch_size: int | None = None) -> Ingestor:
         """Returns an ingestor wired to this platform's store."""
@@ -211,6 +241,28 @@ def audit_key(settings: Settings, *, create: bool) -> AuditKey:
     return AuditKey("local-file", load_or_create_master_key(path))
 
 
+def pseudonym_master_key(settings: Settings, *, create: bool) -> bytes:
+    """Returns the pseudonym master key (CDP_PSEUDONYM_KEY or the dev key file), never in the DB."""
+    if settings.pseudonym_key is not None:
+        key = master_key_from_b64(settings.pseudonym_key.get_secret_value())
+        if settings.environment is Environment.PROD and is_placeholder_key(key):
+            raise SettingsError("CDP_PSEUDONYM_KEY is a placeholder key: prod refuses it")
+        return key
+    if settings.environment is Environment.PROD:
+        raise SettingsError("CDP_ENVIRONMENT=prod needs CDP_PSEUDONYM_KEY (no dev key files)")
+    path = settings.key_dir / PSEUDONYM_KEY_FILE
+    if not create and not path.exists():
+        raise NotInitialised("no pseudonym key: run `cdp init`")
+    return load_or_create_master_key(path)
+
+
+def build_pseudonymiser(settings: Settings, config: MaskingConfig) -> Pseudonymiser:
+    """Builds the per-domain pseudonymiser; HMAC-SM3 goes with the SM4 suite, as blind indexes."""
+    mac = functools.partial(make_mac, blind_index_hash(suite_of(settings)))
+    key = pseudonym_master_key(settings, create=False)
+    return Pseudonymiser(key, config.domains, mac=mac)
+
+
 @dataclass(frozen=True, slots=True)
 class InitReport:
     """What `cdp init` created or found."""
@@ -233,6 +285,7 @@ def init_store(settings: Settings) -> InitReport:
         created = True
     blind_index_master_key(settings, create=True)
     audit_key(settings, create=True)
+    pseudonym_master_key(settings, create=True)
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
@@ -272,6 +325,8 @@ def _assemble(settings: Settings, engine: Engine) -> Platform:
     policy = build_policy_engine(catalogue, policy_dir(settings))
     purposes = parse_purposes(load_yaml(policy_dir(settings) / "purposes.yaml"))
     notices = parse_notices(load_yaml(policy_dir(settings) / "notices.yaml"), purposes)
+    masking = load_masking_config(policy_dir(settings))
+    detector = LazyDetector(settings)
     return Platform(
         settings=settings,
         engine=engine,
@@ -281,8 +336,11 @@ def _assemble(settings: Settings, engine: Engine) -> Platform:
         keyring=keyring,
         vault=ProfileVault(keyring=keyring, indexer=indexer, suite=suite),
         policy=policy,
-        masks=default_registry(),
+        masks=default_registry(free_text=detector.anonymize),
         purposes=purposes,
         notices=notices,
         audit=SqlAuditTrail(audit_key(settings, create=False), settings.audit_chains),
+        pseudonyms=build_pseudonymiser(settings, masking),
+        masking=masking,
+        note_masker=detector,
     )

@@ -140,6 +140,7 @@ def _print_ingest(lines: list[IngestLine]) -> None:
         "updated",
         "unchanged",
         "rejected",
+        "c3_refused",
         "rows/s",
     ):
         table.add_column(name, justify="left" if name == "source" else "right")

@@ -17,7 +17,7 @@ from audit.tags import AuditTag, Decision
 from cdp.auditing.recorder import AuditRecorder
 from cdp.crypto import DataKeyring, KekProvider
 from cdp.db.engine import transaction
-from cdp.db.models import Customer, KekVersion, table_of
+from cdp.db.models import Customer, KekVersion, MaskedProfile, table_of
 from cdp.profiles import repository as repo
 from cdp.profiles.resolution import utcnow
 
@@ -278,6 +278,7 @@ def _shred(
             conn.exec_driver_sql("PRAGMA secure_delete=ON")
         repo.delete_where_customer(conn, repo.key_t, customer_id)
         repo.delete_where_customer(conn, repo.digest_t, customer_id)
+        repo.delete_where_customer(conn, table_of(MaskedProfile), customer_id)  # pseudonym too
         conn.execute(  # plain columns could re-identify the person together: clear them too
             update(repo.profile_t)
             .where(repo.profile_t.c.customer_id == customer_id)

@@ -51,11 +51,13 @@ class Settings(BaseSettings):
     kek_provider: KekProviderName = KekProviderName.LOCAL_FILE
     blind_index_key: SecretStr | None = None
     audit_key: SecretStr | None = None
+    pseudonym_key: SecretStr | None = None  # masked-view pseudonyms (ADR 0008); dev: key file
     audit_chains: int = Field(default=4, ge=1, le=256)
     # months to keep each audit event class, e.g. CDP_AUDIT_RETENTION_MONTHS='{"read": 36}'
     audit_retention_months: dict[str, int] = Field(default_factory=dict)
     ingest_batch_size: int = Field(default=5000, ge=1, le=50_000)
     rotation_batch_size: int = Field(default=1000, ge=1, le=50_000)
+    masked_batch_size: int = Field(default=2000, ge=1, le=50_000)
     data_key_cache_size: int = Field(default=20_000, ge=0)
     log_file: Path | None = None
     log_level: str = "INFO"

@@ -7,10 +7,11 @@ import os
 import typer
 
 from cdp.bootstrap import NotInitialised, init_store
-from cdp.cli import audit, consent, demo, keys, policy
+from cdp.cli import audit, consent, demo, keys, masked, policy
 from cdp.cli.common import EXIT_USAGE, err, out, settings
 from cdp.cli.ingest import ingest
 from cdp.cli.read import read
+from cdp.cli.scan import scan
 from cdp.cli.search import search
 from cdp.crypto import CryptoError
 from cdp.settings import SettingsError
@@ -25,12 +26,14 @@ app = typer.Typer(
 app.command()(ingest)
 app.command()(search)
 app.command()(read)
+app.command()(scan)
 app.command()(demo.synth)
 app.command()(demo.demo)
 app.add_typer(keys.app, name="keys")
 app.add_typer(policy.app, name="policy")
 app.add_typer(consent.app, name="consent")
 app.add_typer(audit.app, name="audit")
+app.add_typer(masked.app, name="masked")
 
 
 @app.command()

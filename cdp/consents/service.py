@@ -76,8 +76,10 @@ class ConsentLedger:
         store: ProfileStore,
         clock: Callable[[], datetime] = utcnow,
         audit: AuditRecorder | None = None,
+        on_changed: Callable[[Connection, Sequence[str]], object] | None = None,
     ):
         self._audit = audit
+        self._on_changed = on_changed  # the masked view's consent flags, in this transaction
         self._catalogue = catalogue
         self.purposes = purposes
         self.notices = notices
@@ -249,6 +251,8 @@ class ConsentLedger:
                 outbox.append(self._change(customer_id, purpose, old, doc, now))
         repo.upsert_states(conn, upserts)
         repo.insert_outbox(conn, outbox)
+        if self._on_changed is not None:
+            self._on_changed(conn, customers)
         return accepted
 
     @staticmethod

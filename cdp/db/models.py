@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -260,6 +262,38 @@ class AuditHead(Base):
     chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class MaskedProfile(Base):
+    """The masked view: pseudonymous, generalised attributes only (no PII, ADR 0008).
+
+    Keyed by customer id for distribution and joins inside the core; readers outside it get the
+    pseudonym instead. Refreshed in the transaction of every profile write and consent change.
+    """
+
+    __tablename__ = "masked_profile"
+
+    customer_id: Mapped[str] = mapped_column(
+        CUSTOMER_ID, ForeignKey("customer.customer_id"), primary_key=True
+    )
+    pseudonym: Mapped[str] = mapped_column(String(32), unique=True)  # 32 hex digits
+    age_band: Mapped[str | None] = mapped_column(String(16))
+    is_minor_u14: Mapped[bool | None] = mapped_column(Boolean)
+    is_minor_u18: Mapped[bool | None] = mapped_column(Boolean)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    city: Mapped[str | None] = mapped_column(String(32))
+    aum_tier: Mapped[str | None] = mapped_column(String(16))
+    risk_level: Mapped[str | None] = mapped_column(String(2))
+    preferred_channel: Mapped[str | None] = mapped_column(String(16))
+    consents: Mapped[dict[str, Any]] = mapped_column(JSON)  # purpose code -> valid grant
+    masked_note: Mapped[str | None] = mapped_column(Text)
+    note_detector: Mapped[str | None] = mapped_column(String(32))
+    note_source: Mapped[str | None] = mapped_column(String(32))  # digest of the note ciphertext
+    tags: Mapped[list[Any]] = mapped_column(JSON)
+    lifecycle_stage: Mapped[str | None] = mapped_column(String(16))
+    profile_updated_at: Mapped[datetime] = mapped_column(TS)
+    consent_updated_at: Mapped[datetime | None] = mapped_column(TS)
+    refreshed_at: Mapped[datetime] = mapped_column(TS)
 
 
 def table_of(model: type[Base]) -> Table:

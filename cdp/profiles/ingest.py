@@ -27,6 +27,7 @@ from cdp.profiles.records import RowError, ValidRow, prepare_row
 from cdp.profiles.resolution import REJECTION_REASONS, BatchApplier, Outcome, utcnow
 from cdp.profiles.sources import SourceRegistry, UnknownSource
 from governance.catalogue import FieldCatalogue
+from masking.c3 import REFUSAL as C3_REFUSAL
 
 log = logging.getLogger(__name__)
 RESERVED_SOURCES = frozenset({"manual"})  # the governed write path's own source
@@ -43,6 +44,7 @@ class IngestSummary:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    c3_refused: int = 0  # rejected rows that carried C3 data (also counted in `rejected`)
     errors: list[RowError] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> None:
@@ -51,7 +53,7 @@ class IngestSummary:
 
     def as_counts(self) -> dict[str, int]:
         """Returns the counts without the errors."""
-        names = ("read", "created", "merged", "updated", "unchanged", "rejected")
+        names = ("read", "created", "merged", "updated", "unchanged", "rejected", "c3_refused")
         return {name: getattr(self, name) for name in names}
 
 
@@ -178,6 +180,8 @@ class Ingestor:
         self, summary: IngestSummary, errors: list[RowError], on_error: ErrorSink | None
     ) -> None:
         summary.rejected += 1
+        if any(error.reason.startswith(C3_REFUSAL) for error in errors):
+            summary.c3_refused += 1
         for error in errors:
             self._report(summary, error, on_error)
 

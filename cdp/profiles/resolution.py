@@ -94,11 +94,13 @@ class BatchApplier:
         sources: SourceRegistry,
         vault: ProfileVault,
         clock: Callable[[], datetime] = utcnow,
+        on_written: Callable[[Connection, Sequence[str]], object] | None = None,
     ):
         self._catalogue = catalogue
         self._sources = sources
         self._vault = vault
         self._clock = clock
+        self._on_written = on_written  # the masked view's refresh, in this same transaction
         self._survivorship = Survivorship(sources, catalogue.names)
         self._bi_fields = tuple(f.name for f in catalogue.blind_indexed)
         self._match = sources.match_order
@@ -284,6 +286,8 @@ class BatchApplier:
         repo.insert_digests(conn, list(dict.fromkeys(state.digest_rows)))
         repo.insert_rows(conn, repo.link_t, self._link_rows(source, state.new_links, now))
         repo.touch_links(conn, source, state.touched_links)
+        if self._on_written is not None:
+            self._on_written(conn, [r["customer_id"] for r in (*inserts["profile"], *updates)])
 
     def _seal_pending(self, work: Working) -> None:
         sealer = work.sealer

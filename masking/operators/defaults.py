@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from masking.operators.address import AddressOperator
 from masking.operators.amount import DEFAULT_AMOUNT_BANDS, AmountOperator
 from masking.operators.contact import EmailOperator, IpOperator, MobileOperator, TelOperator
@@ -19,8 +21,16 @@ from masking.operators.registry import MaskRegistry
 from masking.operators.text import FreeTextOperator, NoMaskOperator
 
 
-def default_registry(*, amount_bands: tuple[int, ...] = DEFAULT_AMOUNT_BANDS) -> MaskRegistry:
-    """Builds a registry holding every rule of DOMAIN.md §4.2 and `none`."""
+def default_registry(
+    *,
+    amount_bands: tuple[int, ...] = DEFAULT_AMOUNT_BANDS,
+    free_text: Callable[[str], str] | None = None,
+) -> MaskRegistry:
+    """Builds a registry holding every rule of DOMAIN.md §4.2 and `none`.
+
+    `free_text` masks the PII inside free text (a detector's anonymize); without it, M-TEXT
+    hides the whole text.
+    """
     registry = MaskRegistry()
     registry.register(NameOperator())
     registry.register(LatinNameOperator())
@@ -37,6 +47,6 @@ def default_registry(*, amount_bands: tuple[int, ...] = DEFAULT_AMOUNT_BANDS) ->
     registry.register(AmountOperator(amount_bands))
     registry.register(IpOperator())
     registry.register(GenericOperator())
-    registry.register(FreeTextOperator())
+    registry.register(FreeTextOperator(free_text))
     registry.register(NoMaskOperator())
     return registry

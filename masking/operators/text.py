@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-from masking.operators.base import MaskOperator
+from collections.abc import Callable
+
 from masking.operators.rules import MaskRule
 
+HIDDEN = "***"
 
-class FreeTextOperator(MaskOperator):
-    """M-TEXT: hides the whole text until PII spans can be detected and masked one by one."""
+
+class FreeTextOperator:
+    """M-TEXT: masks each PII span a detector finds; with no detector, hides the whole text."""
 
     name = MaskRule.TEXT
+    variants: frozenset[str] = frozenset()
+    strictest: str | None = None
 
-    def _mask(self, value: str, variant: str | None) -> str:
-        return "***"
+    def __init__(self, anonymize: Callable[[str], str] | None = None) -> None:
+        self._anonymize = anonymize
+
+    def mask(self, value: str, variant: str | None = None) -> str:
+        """Returns the text with its PII masked; a text without PII is shown as it is."""
+        if not value:
+            return ""
+        if self._anonymize is None:
+            return HIDDEN
+        try:
+            return self._anonymize(value)
+        except Exception:  # fail closed: an error message could carry the text into a log
+            return HIDDEN
 
 
 class NoMaskOperator:

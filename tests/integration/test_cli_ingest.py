@@ -152,6 +152,7 @@ def test_when_jsonl_has_unknown_and_c3_fields_then_those_rows_are_refused(
         "updated": 0,
         "unchanged": 0,
         "rejected": 4,
+        "c3_refused": 1,
     }
     assert "row 2: cvv: C3 data refused" in result.stderr
     assert "row 3: nickname: unknown field" in result.stderr
@@ -182,3 +183,29 @@ def test_when_search_input_is_invalid_then_exit_2_without_echoing_it(cdp) -> Non
     result = cdp("search", "--id-number", "11010519491231002", *SEARCH_AS)
     assert result.exit_code == 2
     assert "11010519491231002" not in result.stderr + result.stdout
+
+
+def test_when_free_text_carries_c3_then_the_record_is_refused_and_counted(
+    cdp, tmp_path: Path
+) -> None:
+    rows = [
+        {"source_key": "N1", "observed_at": "2025-01-01T00:00:00Z", "mobile": GOOD_MOBILE,
+         "service_note": "客户来电咨询理财，已回访"},
+        {"source_key": "N2", "observed_at": "2025-01-01T00:00:00Z", "mobile": "13912345678",
+         "service_note": "客户报卡背面安全码是987，已提醒勿外泄"},
+        {"source_key": "N3", "observed_at": "2025-01-01T00:00:00Z", "mobile": "13712345678",
+         "occupation": "短信验证码 604213"},
+    ]  # fmt: skip
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n"
+    path = write(tmp_path / "in.jsonl", text)
+    result = cdp("ingest", str(path), "--source", "call_center", "--json")
+    assert result.exit_code == 1
+    counts = json.loads(result.stdout)
+    assert (counts["created"], counts["rejected"], counts["c3_refused"]) == (1, 2, 2)
+    assert "row 2: service_note: C3 data refused: card verification code" in result.stderr
+    assert "row 3: occupation: C3 data refused: one-time code" in result.stderr
+    assert "987" not in result.stderr
+    assert "604213" not in result.stderr
+    assert "13912345678" not in result.stdout + result.stderr
+    assert cdp("search", *SEARCH_AS, "--mobile", GOOD_MOBILE).exit_code == 0
+    assert cdp("search", *SEARCH_AS, "--mobile", "13912345678").exit_code == 1  # never stored

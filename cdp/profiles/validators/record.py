@@ -8,6 +8,7 @@ from cdp.profiles.validators.base import VALIDATORS, FieldError, FieldInvalid, V
 from cdp.profiles.validators.c3 import c3_kind
 from cdp.profiles.validators.documents import is_resident_id
 from governance.catalogue import FieldCatalogue, FieldSpec
+from masking.c3 import c3_fields, refusal_reason
 
 
 def validate_field(spec: FieldSpec, raw: str) -> str:
@@ -55,7 +56,11 @@ def validate_fields(
     plan = _plan(catalogue)
     clean: dict[str, str] = {}
     errors: list[FieldError] = []
+    refused = c3_fields(fields)  # C3 in any value refuses the record, whatever the field
     for name, raw in fields.items():
+        if name in refused:
+            errors.append(FieldError(name, refusal_reason(refused[name])))
+            continue
         if not isinstance(raw, str):
             if raw is not None:
                 errors.append(FieldError(name, "not text"))
@@ -84,7 +89,7 @@ def validate_fields(
 
 def _unknown_field_reason(name: str) -> str:
     kind = c3_kind(name)
-    return f"C3 data refused: {kind}" if kind else "unknown field"
+    return refusal_reason([kind]) if kind else "unknown field"
 
 
 def _check_against_id(clean: dict[str, str], errors: list[FieldError]) -> None:

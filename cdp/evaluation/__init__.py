@@ -1,0 +1,1 @@
+"""Offline quality evaluation of platform components on labelled synthetic data."""

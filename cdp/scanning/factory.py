@@ -1,0 +1,78 @@
+"""Builds the PII detector from the recognizer policy, offline, once per process and lazily.
+
+Building takes about half a second (more with a cold jieba word cache), so commands that never
+look at free text must not pay for it: the platform holds a `LazyDetector` that builds on first
+use, and detectors are shared per (policy file content, cache directory) within a process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from cdp.resources import shipped_policy_dir
+from cdp.settings import Settings
+from masking.detect import Detected, PiiDetector, build_detector, load_detector_config
+
+RECOGNIZERS_FILE = "recognizers.yaml"
+_BUILT: dict[tuple[str, str, str], PiiDetector] = {}
+_LOCK = threading.Lock()
+
+
+def recognizers_path(settings: Settings) -> Path:
+    """The recognizer policy in force: the configured policy directory's, or the shipped one."""
+    configured = settings.policy_dir and settings.policy_dir / RECOGNIZERS_FILE
+    if configured and configured.exists():
+        return configured
+    return shipped_policy_dir() / RECOGNIZERS_FILE
+
+
+def build_pii_detector(settings: Settings, known_names: Iterable[str] = ()) -> PiiDetector:
+    """Returns the detector for these settings; jieba-derived word lists cache under var/cache."""
+    path = recognizers_path(settings)
+    cache_dir = settings.var_dir / "cache"
+    names = frozenset(known_names)
+    key = (_digest(path.read_bytes()), str(cache_dir.resolve()), _names_digest(names))
+    with _LOCK:
+        built = _BUILT.get(key)
+        if built is None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            config = load_detector_config(path)
+            built = _BUILT[key] = build_detector(config, known_names=names, cache_dir=cache_dir)
+    return built
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _names_digest(names: frozenset[str]) -> str:
+    return _digest("\n".join(sorted(names)).encode())
+
+
+class LazyDetector:
+    """The platform's detector: built on first use, so commands without free text stay fast."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._detector: PiiDetector | None = None
+
+    def _get(self) -> PiiDetector:
+        if self._detector is None:
+            self._detector = build_pii_detector(self._settings)
+        return self._detector
+
+    @property
+    def version(self) -> str:
+        """The detector's version (policy and held names), for staleness of masked copies."""
+        return self._get().version
+
+    def analyze(self, text: str) -> list[Detected]:
+        """Finds the PII entities of one text."""
+        return self._get().analyze(text)
+
+    def anonymize(self, text: str, *, mode: str | None = None) -> str:
+        """Masks every PII entity of one text (display masks, or tags)."""
+        return self._get().anonymize(text, mode=mode)
