@@ -42,6 +42,7 @@ bench: $(STAMP) ## Run the benchmarks into bench/results.json (BENCH_QUICK=1 for
 
 eval-pii: $(STAMP) ## Score PII detection on the synthetic corpus; refresh docs/pii-evaluation.md
 	$(BIN)/python -m cdp.evaluation.pii --write-docs docs/pii-evaluation.md
+	$(BIN)/python -m cdp.evaluation.pii --corpus holdout --docs 1000 --write-docs docs/pii-evaluation.md
 
 clean: ## Remove the virtualenv and ./var (keys included!)
 	rm -rf $(VENV) var

@@ -58,6 +58,14 @@ def timed_ingest(platform: Platform, files: dict[str, Path], plain: bool) -> flo
     return rows / (time.perf_counter() - started)
 
 
+def full_path_ingest(platform: Platform, files: dict[str, Path]) -> float:
+    """Profiles/s through the platform's own ingestor: the view refresh and note masking too."""
+    ingestor, rows, started = platform.ingestor(), 0, time.perf_counter()
+    for source in SOURCES:
+        rows += ingestor.ingest_file(files[source], source).read
+    return rows / (time.perf_counter() - started)
+
+
 def p50_us(samples: list[float]) -> float:
     """Median of second samples, in microseconds."""
     return statistics.median(samples) * 1e6
@@ -120,6 +128,9 @@ def run(root: Path, *, quick: bool) -> tuple[dict[str, dict[str, Any]], Settings
             platform.close()
     if kept is None:
         raise RuntimeError("no secure store was kept for the read benchmarks")
+    platform = fresh_platform(root, "full-path")
+    full_rate = full_path_ingest(platform, files)
+    platform.close()
     rate, plain_rate = max(secure_rates), max(plain_rates)
     figures = {
         "ingest_profiles_per_s": metric(
@@ -135,6 +146,12 @@ def run(root: Path, *, quick: bool) -> tuple[dict[str, dict[str, Any]], Settings
             ">= 0.6",
             plain_profiles_per_s=round(plain_rate),
             plain_runs=[round(r) for r in plain_rates],
+        ),
+        "ingest_with_masked_view_profiles_per_s": metric(
+            full_rate,
+            "profiles/s",
+            "reported",
+            note="the CLI's path: + masked-view refresh and service-note PII masking, in-txn",
         ),
     }
     return figures, kept, files["core_banking"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ class StubMasker:
 
     version = "bench-stub-1"
 
-    def anonymize(self, text: str) -> str:
+    def anonymize(self, text: str, *, held_names: Iterable[str] = ()) -> str:
         """Hides the whole note (a real detector keeps the non-PII words)."""
         return "*" * len(text)
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,7 +15,9 @@ from cdp.cli.common import EXIT_FAILED_ROWS, EXIT_OK, EXIT_USAGE, err, out, prog
 from cdp.scanning.documents import BadLine, Document, ScanInputError, open_text, read_documents
 from cdp.scanning.factory import build_pii_detector
 from cdp.scanning.scanner import ScanTotals, TextScanner
-from masking.detect import DetectorConfigError, PiiDetector
+
+if TYPE_CHECKING:
+    from masking.detect import PiiDetector
 
 MODES = ("mask", "tag")
 
@@ -45,6 +47,8 @@ def scan(
 
 
 def _detector() -> PiiDetector:
+    from masking.detect import DetectorConfigError  # Presidio loads only when scanning
+
     try:
         return build_pii_detector(settings())
     except DetectorConfigError as exc:

@@ -1,6 +1,8 @@
 """`make eval-pii`: scores the platform's PII detector on the labelled synthetic corpus.
 
-Run as `python -m cdp.evaluation.pii [--docs N] [--seed S] [--json] [--write-docs PATH] [--check]`.
+Run as `python -m cdp.evaluation.pii [--corpus synthetic|holdout] [--docs N] [--seed S] [--json]
+[--write-docs PATH] [--check]`. `--corpus holdout` scores the independent holdout corpus
+(`cdp.synth.holdout`), written without looking at the detector or the first corpus.
 The detector is built the way the platform builds it (policies/recognizers.yaml) with the
 corpus's known customer names as its dictionary. Output carries types, counts and ratios only.
 """
@@ -21,12 +23,20 @@ from rich.console import Console
 from cdp.evaluation.report import markdown, results_dict, rich_table, target_lines
 from cdp.evaluation.scoring import Entity, Scores, score
 from cdp.resources import shipped_policy_dir
+from cdp.synth.holdout import generate_holdout
 from cdp.synth.notes import Corpus, generate_corpus
 
 DEFAULT_DOCS = 2000
 DEFAULT_SEED = 20260
 Analyze = Callable[[str], Sequence[Entity]]
-_GENERATED = re.compile(r"(<!-- BEGIN GENERATED -->\n).*?(<!-- END GENERATED -->)", re.DOTALL)
+CORPORA: dict[str, Callable[[int, int], Corpus]] = {
+    "synthetic": generate_corpus,
+    "holdout": generate_holdout,
+}
+def _generated(corpus: str) -> re.Pattern[str]:
+    """The markers around one corpus's generated section (`synthetic` keeps the bare ones)."""
+    tag = "GENERATED" if corpus == "synthetic" else f"GENERATED {corpus.upper()}"
+    return re.compile(rf"(<!-- BEGIN {tag} -->\n).*?(<!-- END {tag} -->)", re.DOTALL)
 
 
 def platform_analyzer(known_names: Sequence[str], cache_dir: Path) -> Analyze:
@@ -64,16 +74,19 @@ def corpus_facts(corpus: Corpus) -> dict[str, Any]:
     }
 
 
-def write_docs(path: Path, section: str) -> None:
-    """Replaces the generated section of the evaluation page."""
-    page = path.read_text(encoding="utf-8")
-    if not _GENERATED.search(page):
-        raise SystemExit(f"{path}: no <!-- BEGIN GENERATED --> / <!-- END GENERATED --> markers")
-    path.write_text(_GENERATED.sub(lambda m: m[1] + section + m[2], page), encoding="utf-8")
+def write_docs(path: Path, section: str, corpus: str = "synthetic") -> None:
+    """Replaces one corpus's generated section of the evaluation page."""
+    page, markers = path.read_text(encoding="utf-8"), _generated(corpus)
+    if not markers.search(page):
+        raise SystemExit(f"{path}: no generated-section markers for the {corpus} corpus")
+    path.write_text(markers.sub(lambda m: m[1] + section + m[2], page), encoding="utf-8")
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="eval-pii", description=__doc__)
+    parser.add_argument(
+        "--corpus", choices=tuple(CORPORA), default="synthetic", help="labelled corpus to score"
+    )
     parser.add_argument("--docs", type=int, default=DEFAULT_DOCS, help="documents to generate")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus seed")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
@@ -86,7 +99,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Generates the corpus, scores the detector, prints the table and the targets."""
     args = _arguments(argv)
-    corpus = generate_corpus(args.seed, args.docs)
+    corpus = CORPORA[args.corpus](args.seed, args.docs)
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     scores, seconds = evaluate(corpus, platform_analyzer(corpus.known_names, args.cache_dir))
     results = {**results_dict(scores, corpus_facts(corpus)), "seconds": round(seconds, 2)}
@@ -97,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(rich_table(scores))
         console.print("\n".join(target_lines(scores)), highlight=False)
     if args.write_docs:
-        write_docs(args.write_docs, markdown(results))
+        write_docs(args.write_docs, markdown(results), args.corpus)
     missed = any(not t["met"] for t in results["targets"])
     return 1 if args.check and missed else 0
 

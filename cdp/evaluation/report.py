@@ -64,7 +64,7 @@ def results_dict(scores: Scores, corpus_facts: dict[str, Any]) -> dict[str, Any]
 
 def rich_table(scores: Scores) -> Table:
     """Builds the per-type table: strict P/R/F1 and counts, lenient P/R alongside."""
-    table = Table(title="PII detection on the synthetic corpus (strict span match)")
+    table = Table(title="PII detection on the labelled corpus (strict span match)")
     for column in _COLUMNS:
         table.add_column(column, justify="left" if column == "type" else "right", no_wrap=True)
     for name in scores.types():

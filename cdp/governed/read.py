@@ -19,9 +19,13 @@ from governance.catalogue import FieldCatalogue
 from governance.conditions import conditions_holding
 from governance.decision import Access, Action, Condition, Decision, Principal
 from governance.engine import PolicyEngine
-from masking.operators import MaskRegistry, mask_field
+from masking.operators import MaskRegistry, MaskRule, mask_field
+from masking.operators.text import FreeTextOperator
 
 BRANCH_FIELD = "open_branch"
+
+
+HELD_NAME_FIELDS = ("full_name",)  # names masked inside the customer's own free text
 
 
 class FieldValue(NamedTuple):
@@ -109,6 +113,7 @@ class GovernedReader:
         self._masks = masks
         self._checks = tuple(checks)
         self._mask_rule = {spec.name: spec.mask for spec in catalogue}
+        self._free_text = FreeTextOperator.of(masks)
         self._observers = tuple(observers)
 
     def read(
@@ -159,7 +164,8 @@ class GovernedReader:
     ) -> GovernedRead:
         denied = Access.DENIED
         visible = tuple(n for n, d in decision.fields.items() if d.access is not denied)
-        stored = self._store.values(conn, customer_id, visible)
+        stored = self._store.values(conn, customer_id, visible + self._names_for(decision))
+        held = tuple(v for n in HELD_NAME_FIELDS if (v := stored.get(n)))
         out: dict[str, FieldValue] = {}
         for name, field_decision in decision.fields.items():
             access = field_decision.access
@@ -168,11 +174,20 @@ class GovernedReader:
                 out[name] = FieldValue(access, None, field_decision.rule, reason)
                 continue
             value = stored[name]
-            if access is Access.MASKED:
+            if access is Access.MASKED and self._mask_rule[name] == MaskRule.TEXT:
+                value = self._free_text.mask(value, held_names=held) if value else value
+            elif access is Access.MASKED:
                 variant = field_decision.variant.value if field_decision.variant else None
                 value = mask_field(self._masks, self._mask_rule[name], value, variant)
             out[name] = FieldValue(access, value, field_decision.rule)
         return GovernedRead(customer_id, purpose, out, decision.policy_version)
+
+    def _names_for(self, decision: Decision) -> tuple[str, ...]:
+        """Opens the customer's name when free text is shown masked, to mask it there surely."""
+        texts = (n for n, d in decision.fields.items() if d.access is Access.MASKED)
+        if any(self._mask_rule[n] == MaskRule.TEXT for n in texts):
+            return tuple(n for n in HELD_NAME_FIELDS if n not in decision.fields)
+        return ()
 
     def _observe(self, conn: Connection, outcome: ReadOutcome) -> None:
         for observer in self._observers:

@@ -8,6 +8,7 @@ Without a detector the view stores no note at all, never the clear text.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,8 +23,8 @@ class NoteMasker(Protocol):
         """Names the detector and its rules, so a change re-masks every note."""
         ...
 
-    def anonymize(self, text: str) -> str:
-        """Returns the text with every PII span replaced."""
+    def anonymize(self, text: str, *, held_names: Iterable[str] = ()) -> str:
+        """Returns the text with every PII span replaced (the customer's own names surely)."""
         ...
 
 
@@ -52,9 +53,12 @@ def reusable(row: SourceRow, masker: NoteMasker | None) -> NoteOutcome | None:
     return None
 
 
-def masked_now(row: SourceRow, text: str | None, masker: NoteMasker) -> NoteOutcome:
+def masked_now(
+    row: SourceRow, text: str | None, masker: NoteMasker, held_names: Iterable[str] = ()
+) -> NoteOutcome:
     """Runs the detector over the clear note (which is never stored or returned)."""
     source = note_source(row.note_ct)
     if text is None:
         return NoteOutcome(None, None, source, "absent")
-    return NoteOutcome(masker.anonymize(text), masker.version, source, "masked")
+    masked = masker.anonymize(text, held_names=held_names)
+    return NoteOutcome(masked, masker.version, source, "masked")

@@ -25,7 +25,7 @@ from cdp.profiles.resolution import utcnow
 from cdp.profiles.store import ProfileStore
 from consent.clock import local_date
 
-NOTE = ("service_note",)
+NOTE = ("service_note", "full_name")  # the customer's own name is masked in their note surely
 
 
 @dataclass(slots=True)
@@ -96,8 +96,11 @@ class MaskedView:
         if stale and self._masker is not None:
             texts = self._store.values_many(conn, [r.customer_id for r in stale], NOTE)
             for row in stale:
-                text = (texts.get(row.customer_id) or {}).get("service_note")
-                done[row.customer_id] = masked_now(row, text, self._masker)
+                opened = texts.get(row.customer_id) or {}
+                names = [n for n in (opened.get("full_name"),) if n]
+                done[row.customer_id] = masked_now(
+                    row, opened.get("service_note"), self._masker, names
+                )
         return {cid: outcome for cid, outcome in done.items() if outcome is not None}
 
     def rebuild(

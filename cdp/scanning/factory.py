@@ -2,7 +2,8 @@
 
 Building takes about half a second (more with a cold jieba word cache), so commands that never
 look at free text must not pay for it: the platform holds a `LazyDetector` that builds on first
-use, and detectors are shared per (policy file content, cache directory) within a process.
+use, and detectors are shared per (policy content, held names) within a process: the cache
+directory only says where derived word lists are kept, not what the detector finds.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ import hashlib
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cdp.resources import shipped_policy_dir
 from cdp.settings import Settings
-from masking.detect import Detected, PiiDetector, build_detector, load_detector_config
+
+if TYPE_CHECKING:  # the detector pulls in Presidio (and spaCy): imported on first build only
+    from masking.detect import Detected, PiiDetector
 
 RECOGNIZERS_FILE = "recognizers.yaml"
-_BUILT: dict[tuple[str, str, str], PiiDetector] = {}
+_BUILT: dict[tuple[str, str], PiiDetector] = {}
 _LOCK = threading.Lock()
 
 
@@ -34,10 +38,12 @@ def build_pii_detector(settings: Settings, known_names: Iterable[str] = ()) -> P
     path = recognizers_path(settings)
     cache_dir = settings.var_dir / "cache"
     names = frozenset(known_names)
-    key = (_digest(path.read_bytes()), str(cache_dir.resolve()), _names_digest(names))
+    key = (_digest(path.read_bytes()), _names_digest(names))
     with _LOCK:
         built = _BUILT.get(key)
         if built is None:
+            from masking.detect import build_detector, load_detector_config
+
             cache_dir.mkdir(parents=True, exist_ok=True)
             config = load_detector_config(path)
             built = _BUILT[key] = build_detector(config, known_names=names, cache_dir=cache_dir)
@@ -73,6 +79,8 @@ class LazyDetector:
         """Finds the PII entities of one text."""
         return self._get().analyze(text)
 
-    def anonymize(self, text: str, *, mode: str | None = None) -> str:
-        """Masks every PII entity of one text (display masks, or tags)."""
-        return self._get().anonymize(text, mode=mode)
+    def anonymize(
+        self, text: str, *, mode: str | None = None, held_names: Iterable[str] = ()
+    ) -> str:
+        """Masks every PII entity of one text (display masks, or tags); held names surely."""
+        return self._get().anonymize(text, mode=mode, held_names=held_names)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from masking.c3 import C3Hit, find_c3
-from masking.detect import Detected, PiiDetector
+
+if TYPE_CHECKING:
+    from masking.detect import Detected, PiiDetector
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from masking.detect.text import fold_width
 from masking.operators import MaskRegistry, default_registry
 
 _DIGIT = re.compile("[0-9]")
-DETECTOR_REVISION = "1"  # bump when recognizer code changes what a policy detects
+DETECTOR_REVISION = "2"  # bump when recognizer code changes what a policy detects
 
 
 class PiiDetector:
@@ -51,11 +51,15 @@ class PiiDetector:
         """Lists the entity types the enabled recognizers can emit."""
         return self._entities
 
-    def analyze(self, text: str) -> list[Detected]:
-        """Returns non-overlapping spans at or above the threshold, sorted by start."""
+    def analyze(self, text: str, *, held_names: Iterable[str] = ()) -> list[Detected]:
+        """Returns non-overlapping spans at or above the threshold, sorted by start.
+
+        `held_names` are names known to belong with this text (the customer whose note it is):
+        every occurrence is a CN_PERSON at the held-name score, on top of the dictionary.
+        """
         folded = fold_width(text)
         has_digit = _DIGIT.search(folded) is not None
-        found: list[Hit] = []
+        found: list[Hit] = list(_held_spans(folded, held_names))
         for recognizer in self._recognizers:
             if recognizer.NEEDS_DIGIT and not has_digit:
                 continue
@@ -64,14 +68,16 @@ class PiiDetector:
             found.extend((s, e, score, entity) for s, e, score in recognizer.spans(folded))
         return resolve_overlaps(found, self._config.threshold)
 
-    def anonymize(self, text: str, *, mode: str | None = None) -> str:
+    def anonymize(
+        self, text: str, *, mode: str | None = None, held_names: Iterable[str] = ()
+    ) -> str:
         """Replaces every detected span by its display mask ("mask") or `<ENTITY>` ("tag")."""
         chosen = mode or self._config.anonymize_mode
         if chosen not in MODES:
             raise ValueError(f"unknown anonymize mode {chosen!r}; expected one of {sorted(MODES)}")
         pieces: list[str] = []
         position = 0
-        for span in self.analyze(text):
+        for span in self.analyze(text, held_names=held_names):
             pieces.append(text[position : span.start])
             pieces.append(self._replacement(text[span.start : span.end], span.type, chosen))
             position = span.end
@@ -101,6 +107,18 @@ def build_detector(
         jieba_lexicon(cache_dir)
     recognizers = [REGISTRATIONS[spec.name].build(spec, context) for spec in config.recognizers]
     return PiiDetector(config, recognizers, _version(config, names))
+
+
+HELD_SCORE = 0.95  # DOMAIN §14.3: a name of the customer the document is linked to
+
+
+def _held_spans(text: str, names: Iterable[str]) -> Iterable[Hit]:
+    """Every occurrence of each held name (two characters or more) in the text."""
+    for name in {fold_width(n.strip()) for n in names if n and len(n.strip()) >= 2}:
+        start = text.find(name)
+        while start >= 0:
+            yield (start, start + len(name), HELD_SCORE, "CN_PERSON")
+            start = text.find(name, start + len(name))
 
 
 def _version(config: DetectorConfig, names: frozenset[str]) -> str:

@@ -17,6 +17,10 @@ _PASSPORT = re.compile(
     r"|(?<=M)[AB]\d{7}|(?<=1)[45]\d{7})(?![0-9A-Za-z])",
     re.ASCII,
 )
+# English sentences put more words between the document and its number ("passport number is
+# E12345678"): the English context words are sought in a wider window before the number.
+_ENGLISH_CONTEXT = re.compile(r"passport|travel permit|permit (?:no|number)", re.IGNORECASE)
+_ENGLISH_WINDOW = 32
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _PLATE = re.compile(
     rf"[{_PROVINCES}][A-HJ-NP-Z][ ·•]?"
@@ -34,7 +38,12 @@ class PassportRecognizer(SpanRecognizer):
         """Yields document-number shapes, scored by the presence of context."""
         for found in _PASSPORT.finditer(text):
             start, end = found.span()
-            yield start, end, self.with_context(text, start, end, "plain", "context")
+            score = self.with_context(text, start, end, "plain", "context")
+            if score < self.scores["context"] and _ENGLISH_CONTEXT.search(
+                text, max(0, start - _ENGLISH_WINDOW), start
+            ):
+                score = self.scores["context"]
+            yield start, end, score
 
 
 class PlateRecognizer(SpanRecognizer):

@@ -94,6 +94,9 @@ _FOREIGN = frozenset("斯尔夫顿卡萨克姆特")
 _NAME_TAGS = frozenset({"nr", "nrfg"})
 _PLACE_TAGS = frozenset({"ns", "nt"})
 _COMMON_WORD_FREQ = 20
+# jieba tags many everyday two-character words as names (阳光 nr 3451, 齐全 nr 1417, 明白 nr
+# 10875); a real two-character name is rarely that frequent in its corpus.
+_EVERYDAY_NAME_FREQ = 700
 _GIVEN_CHAR_MIN = 1
 _FREQUENT = 1000
 _MODERN_GIVEN = frozenset("萱涵梓轩睿昊浩宇欣怡妍琪瑶璇诗雨彤馨悦晨曦铭泽熙瑾桐墨")
@@ -171,7 +174,7 @@ def _read_dictionary() -> Lexicon:
                 stem = _stem(word)
                 if len(stem) >= 2:
                     places.add(stem)  # 龙岩市 -> 龙岩: jieba tags some city stems as names
-            if tag in _NAME_TAGS and _looks_like_name(word):
+            if tag in _NAME_TAGS and _looks_like_name(word) and not _everyday_name(word, freq):
                 names.add(word)
             elif 2 <= len(word) <= 4:
                 if tag in _PLACE_TAGS:
@@ -191,7 +194,7 @@ def _read_dictionary() -> Lexicon:
 
 
 _FIELDS = tuple(f.name for f in fields(Lexicon))
-_REVISION = 5  # bump when the derivation below changes
+_REVISION = 6  # bump when the derivation below changes
 _LOADED: Lexicon | None = None
 
 
@@ -223,6 +226,11 @@ def _looks_like_name(word: str) -> bool:
     if surname == 0 or not 2 <= len(word) <= surname + 2 or word[-1] == word[-2]:
         return False  # reduplications (谢谢, 冷清清) are words, not names
     return word[-1] not in _NOT_NAME_ENDINGS and not _FOREIGN.intersection(word)
+
+
+def _everyday_name(word: str, freq: str) -> bool:
+    """Says whether a name-tagged dictionary entry is really an everyday word."""
+    return len(word) == 2 and int(freq) >= _EVERYDAY_NAME_FREQ
 
 
 def _given_chars(names: set[str]) -> frozenset[str]:

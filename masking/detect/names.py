@@ -34,6 +34,8 @@ class KnownNames:
                 continue
             for size in self.sizes:
                 end = start + size
+                if end > len(text):
+                    continue  # a slice past the end would equal a shorter name
                 if text[start:end] in self.names and _whole_word(text, start, end):
                     position = end
                     yield start, end

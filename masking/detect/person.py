@@ -21,21 +21,34 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _STOP = frozenset(
     "的了是在于和与及或已将把被从向到对为等也都就还又请来去说称表要让给跟同因由所并而问未会"
     "年经代帮替叫喊找打拨办反投讲告需没不很最只才再正可能曾现今昨取存转汇"
+    # Function words and everyday verbs that no given name is made of (客户曾用手机).
+    "用以使至按比自则即便却更其各另本他你我那之或有看听见走站吃笑住死约共属受带"
+    # Forms of address glued to a surname or a name (王总, 李姐, 郭俊姐, 吴娜您好).
+    "姐哥总叔姨嫂您老"
 )
 # A candidate ending in one of these names a place or an organisation, not a person.
-_NOT_NAME_ENDINGS = frozenset("省市区县镇乡村路街号楼室行司院局所厅部校店厂处")
+_NOT_NAME_ENDINGS = frozenset("省市区县镇乡村路街号楼室行司院局所厅部校店厂处氏")
 # What follows a shop or company name that starts with a surname (陈李济药厂, 周大福珠宝).
 _ORGANISATION_AFTER = re.compile(
     "药厂|药业|珠宝|公司|集团|银行|支行|分行|医院|大学|学校|酒店|饭店|商场|超市|工厂|科技|实业|有限|"
-    "餐厅|门店|专卖|体育|用品|服饰|电器|食品|餐饮|物流|地产|置业|传媒|健康|医药|制药|刀剪"
+    "餐厅|门店|专卖|体育|用品|服饰|电器|食品|餐饮|物流|地产|置业|传媒|健康|医药|制药|刀剪|"
+    "高科|园区|股份|五金|加工|开发"
 )
+# A speaker label or a name in parentheses-led role (…｜李雷：…, 2024/4/17 王芳：…, 路杰(理财经理)).
+# The pattern opens on the sign itself so `re` can skip ahead; spaces before it are walked back.
+_SPEAKER_AFTER = re.compile(r"[:：]|[(（](?=[\u4e00-\u9fff]{2,6}[)）])")
+_SPEAKER_BEFORE = frozenset(" \t\n|｜/;；。，,、】]")
+_SPEAKER_SIZES = (4, 3, 2)
 _BARE_SURNAME = re.compile("|".join(sorted(STRONG_SURNAMES)))
 _CAPITALISED = re.compile("[A-Z][a-z]")
-_LATIN_NAME = r"([A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})(?![A-Za-z])"
+_LATIN_WORD = r"[A-Z](?:'[A-Z])?[a-z\u00e0-\u00ff]+"
+_LATIN_NAME = rf"({_LATIN_WORD}(?:[ -]{_LATIN_WORD}){{1,2}})(?![A-Za-z])"
 # Latin names after a title or role, or before a reporting verb (John Smith called ...). Both
 # patterns open with plain characters so `re` can skip ahead; boundaries are checked after.
 _LATIN_AFTER_TITLE = re.compile(
-    rf"(?:Mr|Mrs|Ms|Miss|Dr|Customer|customer|email|客户|联系人|持卡人)\.?\s*"
+    r"(?:Mr|Mrs|Ms|Miss|Dr|Customer|customer|email|客户|联系人|持卡人|英文名|[Tt]his is|name is"
+    r"|[Rr]egards,|Thanks,|Thank you,|Sincerely,|Cheers,|[Ss]igned by|[Rr]eferred by|[Cc]olleague"
+    r"|I,|(?<=\d) to|[Ff]rom|Dear)\.?\s*"
     rf"{_LATIN_NAME}"
 )
 _LATIN_BEFORE_VERB = re.compile(
@@ -43,6 +56,9 @@ _LATIN_BEFORE_VERB = re.compile(
     r"(?= (?:called|calls|works|worked|confirmed|updated|said|asked|requested|reported|visited"
     r"|complained|wants|wanted|lives|lived)\b)"
 )
+# English phrases before a Chinese name (referred by 王芳); kept out of the policy's context words,
+# which are matched case-insensitively in every note and would slow every note down.
+_ENGLISH_TRIGGER = re.compile(r"(?:[Rr]eferred|[Ff]ollow-up|[Ss]igned|[Hh]andled) by|[Cc]olleague")
 _HONORIFICS = ("先生", "女士", "小姐", "经理", "老师", "阿姨", "师傅", "同志", "主任", "行长")
 
 
@@ -85,12 +101,16 @@ class PersonRecognizer(SpanRecognizer):
 
     def _starts(self, text: str) -> Iterator[tuple[int, float]]:
         """Yields (surname offset, base score) from triggers, honorifics and bare surnames."""
-        for after in self.context_words.occurrences(text):
+        for after in self._trigger_ends(text):
             start = _skip_separators(text, after)
             if surname_length(text[start : start + 2]) and not self._everyday(text, start):
                 yield start, self.scores["trigger"]
         for found in self.honorific.finditer(text):
             named = self._before_honorific(text, found.start())
+            if named is not None:
+                yield named, self.scores["trigger"]
+        for found in _SPEAKER_AFTER.finditer(text):
+            named = self._speaker(text, _skip_back(text, found.start()))
             if named is not None:
                 yield named, self.scores["trigger"]
         lexicon = self.lexicon
@@ -100,6 +120,13 @@ class PersonRecognizer(SpanRecognizer):
                 continue  # cheap test first: most surname characters here are not names
             if self._bare_ok(text, start) and not self._everyday(text, start):
                 yield start, self.scores["bare"]
+
+    def _trigger_ends(self, text: str) -> Iterator[int]:
+        """Yields the offset after each trigger word; English ones only in text that has them."""
+        yield from self.context_words.occurrences(text)
+        if "by" in text or "olleague" in text:
+            for found in _ENGLISH_TRIGGER.finditer(text):
+                yield found.end()
 
     def _everyday(self, text: str, start: int) -> bool:
         """Says whether a surname-led run reads as everyday words (客户单位电话, 原手机号)."""
@@ -119,8 +146,8 @@ class PersonRecognizer(SpanRecognizer):
         """Returns where the name starting at `start` ends, or 0 when no given name follows."""
         given = start + surname_length(text[start : start + 2])
         lexicon = self.lexicon
-        if not _given_char(lexicon, text, given):
-            return 0
+        if not _given_char(lexicon, text, given) or _doubled(text, start, given):
+            return 0  # 周周宝: a doubled character is a word, not a surname and a name
         if (
             text[start : given + 2] in lexicon.names
             and text[start : given + 1] not in lexicon.names
@@ -160,6 +187,23 @@ class PersonRecognizer(SpanRecognizer):
                 return start
         return None
 
+    def _speaker(self, text: str, at: int) -> int | None:
+        """Finds a whole name standing alone before a colon: a chat speaker or a signature."""
+        for size in _SPEAKER_SIZES:
+            start = at - size
+            if start < 0 or (start and text[start - 1] not in _SPEAKER_BEFORE):
+                continue
+            surname = surname_length(text[start : start + 2])
+            if (
+                surname
+                and (size < 4 or surname == 2)
+                and self._end(text, start) == at
+                and text[start:at] not in self.blockers
+                and not self._everyday(text, start)
+            ):
+                return start
+        return None
+
     def _bare_ok(self, text: str, start: int) -> bool:
         """Rejects a bare surname that ends a word before it or begins a word itself."""
         pairs = self.blocker_pairs
@@ -182,9 +226,21 @@ def _given_char(lexicon: Lexicon, text: str, at: int) -> bool:
     return bool(ch) and ch in lexicon.given_chars and ch not in _STOP and _HAN.match(ch) is not None
 
 
+def _doubled(text: str, start: int, given: int) -> bool:
+    """Says whether the surname character is doubled (周周宝), on either side."""
+    return text[given] == text[start] or (start > 0 and text[start - 1] == text[start])
+
+
 def _starts_word(words: frozenset[str], text: str, at: int) -> bool:
     """Says whether one of `words` begins at `at` (张伟|来电), which ends the name before it."""
     return text[at : at + 2] in words or text[at : at + 3] in words
+
+
+def _skip_back(text: str, at: int) -> int:
+    """Walks back over the spaces between a speaker's name and the colon."""
+    while at and text[at - 1] in " \t":
+        at -= 1
+    return at
 
 
 def _skip_separators(text: str, at: int) -> int:

@@ -7,7 +7,7 @@ trigger word or in the name dictionary, never as a bare candidate.
 
 from __future__ import annotations
 
-from masking.operators.surnames import COMPOUND_SURNAMES
+from masking.operators.surnames import COMPOUND_SURNAMES as _MASKING_COMPOUNDS
 
 SINGLE_SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -19,7 +19,7 @@ SINGLE_SURNAMES = frozenset(
     "冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆"
     "巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊乌母裘亓修邰赫杭况那宿"
     "鲜印逯隆茹诸战慕危玉银亢嵇湛宾戎勾茅利於呼居揭干尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
-    "赖洪荀钮汝"
+    "赖洪荀钮汝萧"
 )
 
 AMBIGUOUS_SURNAMES = frozenset(
@@ -27,6 +27,11 @@ AMBIGUOUS_SURNAMES = frozenset(
     "石白江黄马田任古车连宁关包单解华南区花强计索宣鲜印隆战危玉银展阴智幸富"
     "谷曲路农司师商沙荣桑甄仲池查官封谈乐胥班储楼盘满位伊巴丰支卿容敬普浦伏薄母修宿居衣植衡"
     "那龙"
+)
+
+# 复姓 of the 百家姓 that the masking list lacks (闻人 is its fifth compound surname).
+COMPOUND_SURNAMES = _MASKING_COMPOUNDS | frozenset(
+    {"闻人", "巫马", "仉督", "归海", "东里", "汝鄢", "涂钦", "公伯", "第五"}
 )
 
 STRONG_SURNAMES = SINGLE_SURNAMES - AMBIGUOUS_SURNAMES

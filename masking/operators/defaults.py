@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from masking.operators.address import AddressOperator
 from masking.operators.amount import DEFAULT_AMOUNT_BANDS, AmountOperator
 from masking.operators.contact import EmailOperator, IpOperator, MobileOperator, TelOperator
@@ -18,13 +16,13 @@ from masking.operators.identifiers import (
 )
 from masking.operators.names import LatinNameOperator, NameOperator
 from masking.operators.registry import MaskRegistry
-from masking.operators.text import FreeTextOperator, NoMaskOperator
+from masking.operators.text import FreeTextOperator, NoMaskOperator, TextAnonymizer
 
 
 def default_registry(
     *,
     amount_bands: tuple[int, ...] = DEFAULT_AMOUNT_BANDS,
-    free_text: Callable[[str], str] | None = None,
+    free_text: TextAnonymizer | None = None,
 ) -> MaskRegistry:
     """Builds a registry holding every rule of DOMAIN.md §4.2 and `none`.
 

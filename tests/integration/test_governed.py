@@ -25,7 +25,7 @@ RECORD = {
     "card_no": "6222021234567890128",
     "aum": "1234567.89",
     "open_branch": BRANCH,
-    "service_note": "客户来电咨询理财产品。",
+    "service_note": "客户欧阳娜娜来电，要求把通知发到13812345678。",
 }
 
 
@@ -77,6 +77,24 @@ READS = [
     ("customer_service", "P01", None, "mobile", Access.MASKED, "138****5678"),
     # customer service: AUM as a band, never the amount
     ("customer_service", "P01", None, "aum", Access.MASKED, "100万–300万"),
+    # customer service: the note with each PII entity it holds masked, the rest readable
+    (
+        "customer_service",
+        "P01",
+        None,
+        "service_note",
+        Access.MASKED,
+        "客户欧阳**来电，要求把通知发到138****5678。",
+    ),
+    # relationship manager, own book: the note masked too (policy denies it in clear)
+    (
+        "relationship_manager",
+        "P01",
+        BRANCH,
+        "service_note",
+        Access.MASKED,
+        "客户欧阳**来电，要求把通知发到138****5678。",
+    ),
     # customer service: birth date is not needed to serve a caller
     ("customer_service", "P01", None, "birth_date", Access.DENIED, None),
     # KYC officer: the ID number in clear for AML checks
@@ -248,3 +266,21 @@ def test_when_a_consent_purpose_has_no_grant_then_the_read_is_denied_for_consent
     assert withdrawn.value.reason == "consent_withdrawn"
     contract = read(platform, who("relationship_manager", branches=BRANCH), "P01", customer)
     assert contract.fields["mobile"].value == "13812345678"
+
+
+def test_when_a_note_names_its_customer_then_the_masked_note_hides_the_name(
+    platform: Platform,
+) -> None:
+    record = {
+        "source_key": "N1",
+        "observed_at": "2025-01-01T09:00:00+08:00",
+        "full_name": "梁建国",  # a bare name the dictionary signals alone do not find
+        "mobile": "13912345678",
+        "service_note": "梁建国来电咨询理财",
+    }
+    assert platform.ingestor().ingest_records("core_banking", [record]).created == 1
+    with platform.engine.connect() as conn:
+        cid = conn.exec_driver_sql("select customer_id from customer").scalar_one()
+    result = read(platform, who("customer_service"), "P01", cid, ["service_note"])
+    assert result.fields["service_note"].value == "梁**来电咨询理财"
+    assert set(result.fields) == {"service_note"}  # the name was opened to mask, not returned

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,7 @@ def adult(platform: Platform) -> str:
         {
             "source_key": "A1",
             "observed_at": "2025-01-01T09:00:00+08:00",
+            "full_name": "张伟",
             "id_number": ADULT_ID,
             "birth_date": "1949-12-31",
             "home_address": "北京市海淀区中关村大街1号3单元502室",
@@ -98,7 +100,8 @@ def test_when_a_profile_is_ingested_then_its_masked_row_holds_only_generalised_v
         "F",
         "C3",
     )
-    assert row["masked_note"] is None  # no detector wired: never the clear note
+    assert row["masked_note"] == "客户张*来电，手机138****5678"  # the platform's detector
+    assert row["note_detector"] == platform.note_masker.version
     assert row["consents"]["P06"] is False
     assert row["tags"] == []
     assert adult not in row["pseudonym"]
@@ -195,9 +198,11 @@ class FakeMasker:
     def __init__(self, version: str) -> None:
         self.version = version
         self.calls = 0
+        self.held: list[list[str]] = []
 
-    def anonymize(self, text: str) -> str:
+    def anonymize(self, text: str, *, held_names: Iterable[str] = ()) -> str:
         self.calls += 1
+        self.held.append(list(held_names))
         return "<NOTE>" + "*" * len(text)
 
 
@@ -209,6 +214,7 @@ def test_when_a_detector_is_injected_then_notes_are_masked_once_and_reused_until
     assert view.rebuild(platform.engine).notes["masked"] == 1
     assert view.rebuild(platform.engine).notes["reused"] == 1
     assert first.calls == 1
+    assert first.held == [["张伟"]]  # the customer's own name is always masked in their note
     assert only_row(platform)["masked_note"].startswith("<NOTE>")
     second = FakeMasker("fake-2")
     view = MaskedView(projector=platform.masked._projector, store=platform.store, masker=second)
