@@ -33,6 +33,8 @@ CORPORA: dict[str, Callable[[int, int], Corpus]] = {
     "synthetic": generate_corpus,
     "holdout": generate_holdout,
 }
+
+
 def _generated(corpus: str) -> re.Pattern[str]:
     """The markers around one corpus's generated section (`synthetic` keeps the bare ones)."""
     tag = "GENERATED" if corpus == "synthetic" else f"GENERATED {corpus.upper()}"
