@@ -174,7 +174,7 @@ def run(platform: Platform, *, quick: bool) -> dict[str, dict[str, Any]]:
     figures["audit_append_in_txn_us"] = metric(
         inside_us, "us (p50)", "reported", note="the append inside an open transaction"
     )
-    fill(platform, ids, 50_000 if quick else 250_000)
+    fill(platform, ids, 20_000 if quick else 250_000)
     verified, links = verify_rate(platform)
     figures["audit_verify_per_s"] = metric(verified, "events/s", ">= 200000", events=links)
     return figures

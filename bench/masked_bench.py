@@ -39,7 +39,7 @@ def seed(root: Path, customers: int) -> Platform:
 
 def run(root: Path, *, quick: bool) -> dict[str, dict[str, Any]]:
     """Seeds a store and times full rebuilds (best of N), reporting what each rebuild did."""
-    customers, rounds = (5_000, 2) if quick else (20_000, 3)
+    customers, rounds = (3_000, 3) if quick else (20_000, 3)
     platform = seed(root, customers)
     rates: list[float] = []
     try:

@@ -27,7 +27,7 @@ def main(settings_json: str, core_file: str, quick: bool) -> dict[str, dict[str,
         figures = ingest_bench.read_figures(platform, Path(core_file), quick)
         decrypt = float(figures["profile_decrypt_us"]["value"])
         figures.update(policy_bench.run(platform, decrypt, quick=quick))
-        customers = 5_000 if quick else 20_000
+        customers = 2_500 if quick else 20_000  # consent events for the first N customers
         figures.update(consent_bench.run(platform, customers, 20261123, quick))
         figures.update(audit_bench.run(platform, quick=quick))
         return figures
