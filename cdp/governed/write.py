@@ -20,6 +20,7 @@ from governance.catalogue import FieldCatalogue
 from governance.decision import Access, Action, Principal
 from governance.decision import Decision as PolicyDecision
 from governance.engine import PolicyEngine
+from masking.c3 import C3DataRefused, refuse_c3
 
 WRITE_SOURCE = "manual"
 
@@ -68,7 +69,7 @@ class GovernedWriter:
             refused = denied.fields or asked
             self._record(conn, principal, purpose, customer_id, Decision.DENY, (), refused, denied)
             raise
-        except (FieldsInvalid, LookupError) as failed:
+        except (FieldsInvalid, C3DataRefused, LookupError) as failed:
             self._record(conn, principal, purpose, customer_id, Decision.ERROR, (), (), failed)
             raise
         written = field_labels(result.fields)
@@ -89,6 +90,7 @@ class GovernedWriter:
         refused = decision.fields_with(Access.DENIED)
         if refused:
             raise AccessDenied("field_write_denied", tuple(safe_field_label(f) for f in refused))
+        refuse_c3(values)  # C3 anywhere refuses the whole write, naming kind and field only
         clean, errors = validate_fields(self._catalogue, values)
         if errors or not clean:
             raise FieldsInvalid(tuple((e.field, e.reason) for e in errors) or (("", "empty"),))
@@ -137,6 +139,8 @@ def _reason(failure: Exception | None) -> str | None:
         return None
     if isinstance(failure, AccessDenied):
         return failure.reason
+    if isinstance(failure, C3DataRefused):
+        return f"c3_refused:{safe_field_label(failure.field or '')}"
     if isinstance(failure, FieldsInvalid):
         named = sorted({safe_field_label(field) for field, _ in failure.problems if field})
         return "fields_invalid:" + ",".join(named)

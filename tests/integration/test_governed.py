@@ -10,6 +10,7 @@ from cdp.bootstrap import Platform
 from cdp.db.hot import HotQuery
 from cdp.governed.errors import AccessDenied, FieldsInvalid
 from governance.decision import Access, Principal
+from masking.c3 import C3DataRefused, C3Kind
 
 ID_A = "11010519491231002X"
 BRANCH = "北京海淀支行"
@@ -215,6 +216,27 @@ def test_when_a_write_is_invalid_then_the_reason_never_holds_the_value(
             conn, who("customer_service"), "P01", customer, {"preferred_channel": "carrier pigeon"}
         )
     assert "carrier pigeon" not in str(invalid.value)
+
+
+def test_when_a_write_carries_c3_then_it_is_refused_and_audited_without_the_value(
+    platform: Platform, customer: str
+) -> None:
+    note = {"service_note": "客户报卡背面安全码是987"}
+    with pytest.raises(C3DataRefused) as refused, platform.engine.begin() as conn:
+        platform.writer.write(conn, who("customer_service"), "P01", customer, note)
+    assert (refused.value.field, refused.value.kinds) == ("service_note", (C3Kind.CVN,))
+    assert "987" not in str(refused.value)
+    with platform.engine.begin() as conn:  # the CLI commits refusals; do the same here
+        with pytest.raises(C3DataRefused):
+            platform.writer.write(conn, who("customer_service"), "P01", customer, note)
+        conn.commit()
+    with platform.engine.connect() as conn:
+        query = "select body from audit_link where action = 'profile:write'"
+        bodies = [bytes(b) for b in conn.exec_driver_sql(query).scalars().all()]
+    assert any(b'"reason":"c3_refused:service_note"' in b for b in bodies)
+    assert not any(b"987" in b for b in bodies)
+    result = read(platform, who("customer_service"), "P01", customer, ["service_note"])
+    assert "987" not in str(result.fields["service_note"].value)
 
 
 @pytest.mark.parametrize(
