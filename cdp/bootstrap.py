@@ -104,7 +104,7 @@ class Platform:
             vault=self.vault,
             store=self.store,
             audit=self.recorder,
-            on_changed=self.masked.refresh,
+            on_changed=self.masked.refresh_consents,
         )
         self.reader = GovernedReader(
             policy=self.policy,

@@ -79,6 +79,21 @@ class Projector:
             "refreshed_at": now,
         }
 
+    def consent_columns(
+        self,
+        customer_id: str,
+        birth_date: str | None,
+        consents: Sequence[tuple[dict[str, Any], datetime]],
+        now: datetime,
+    ) -> dict[str, Any]:
+        """The columns a consent change touches: flags, their latest instant, the refresh time."""
+        return {
+            "consents": self._flags(consents, _date(birth_date), now),
+            "consent_updated_at": max((at for _, at in consents), default=None),
+            "refreshed_at": now,
+            "customer_id": customer_id,
+        }
+
     def _flags(
         self,
         consents: Sequence[tuple[dict[str, Any], datetime]],

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, delete, func, select
 
-from cdp.db.bulk import BulkInsert
+from cdp.db.bulk import BulkInsert, BulkInserts
 from cdp.db.hot import HotInQuery, HotQuery
 from cdp.db.models import MaskedProfile, Profile, table_of
 from cdp.profiles.repository import as_json, as_utc
@@ -31,6 +31,8 @@ _SOURCES = HotInQuery(
 _CONSENTS = HotInQuery(
     "SELECT customer_id, state, updated_at FROM consent_state WHERE customer_id IN ({marks})"
 )
+_HELD = HotInQuery("SELECT customer_id FROM masked_profile WHERE customer_id IN ({marks})")
+_BULK = BulkInserts()
 _PAGE = HotQuery(
     "SELECT customer_id FROM profile WHERE customer_id > ? ORDER BY customer_id LIMIT ?"
 )
@@ -116,6 +118,16 @@ def _upsert_statement(dialect: str) -> BulkInsert:
     sets = ", ".join(f'"{c}" = excluded."{c}"' for c in COLUMNS if c != "customer_id")
     statement.sql += f' ON CONFLICT ("customer_id") DO UPDATE SET {sets}'
     return statement
+
+
+def held(conn: Connection, customer_ids: Sequence[str]) -> set[str]:
+    """The customers among `customer_ids` that already have a masked row."""
+    return {row[0] for row in _HELD.all(conn, (), customer_ids)}
+
+
+def update_consents(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Sets the consent flags (and their instants) of existing rows in one executemany."""
+    _BULK.update(conn, masked_t, ("customer_id",), rows)
 
 
 def remove(conn: Connection, customer_ids: Sequence[str]) -> None:

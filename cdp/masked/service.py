@@ -25,6 +25,7 @@ from cdp.profiles.resolution import utcnow
 from cdp.profiles.store import ProfileStore
 from consent.clock import local_date
 
+BIRTH = ("birth_date",)
 NOTE = ("service_note", "full_name")  # the customer's own name is masked in their note surely
 
 
@@ -66,7 +67,33 @@ class MaskedView:
             return RefreshStats()
         return self._refresh(conn, sorted(repo.lock_customers(conn, ids, skip_locked=False)))
 
+    def refresh_consents(self, conn: Connection, customer_ids: Sequence[str]) -> RefreshStats:
+        """Recomputes only the consent flags after a consent batch (opens just the birth date).
+
+        A consent change touches nothing else of the row; customers without a row yet get the
+        full refresh.
+        """
+        ids = sorted(set(customer_ids))
+        if not ids:
+            return RefreshStats()
+        ids = sorted(repo.lock_customers(conn, ids, skip_locked=False))
+        present = repo.held(conn, ids)
+        stats = self._refresh(conn, [cid for cid in ids if cid not in present])
+        births = self._store.values_many(conn, sorted(present), BIRTH)
+        consents = repo.consent_states(conn, sorted(present))
+        now, project = self._clock(), self._projector.consent_columns
+        rows = [
+            project(cid, (opened or {}).get("birth_date"), consents.get(cid, ()), now)
+            for cid, opened in births.items()
+            if opened is not None  # erased: the shred removed the row already
+        ]
+        repo.update_consents(conn, rows)
+        stats.written += len(rows)
+        return stats
+
     def _refresh(self, conn: Connection, ids: Sequence[str]) -> RefreshStats:
+        if not ids:
+            return RefreshStats()
         now, stats = self._clock(), RefreshStats()
         today = local_date(now)  # ages and minor flags follow the Chinese calendar day
         values = self._store.values_many(conn, ids, FIELDS)

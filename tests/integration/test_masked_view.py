@@ -126,6 +126,25 @@ def test_when_consent_is_granted_then_withdrawn_then_the_flag_follows(
     assert only_row(platform)["consents"]["P06"] is False
 
 
+def test_when_consent_changes_then_only_the_flags_move_and_a_missing_row_is_built(
+    platform: Platform, adult: str
+) -> None:
+    before = only_row(platform)
+    grant(platform, "g-flags")
+    after = only_row(platform)
+    assert after["consents"]["P06"] is True
+    moved = {"consents", "consent_updated_at", "refreshed_at"}
+    assert {k: v for k, v in after.items() if k not in moved} == {
+        k: v for k, v in before.items() if k not in moved
+    }
+    with platform.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM masked_profile")
+    grant(platform, "g-flags-2", action="withdraw")
+    rebuilt = only_row(platform)  # no row held: the consent refresh builds the whole row
+    assert rebuilt["consents"]["P06"] is False
+    assert rebuilt["masked_note"] == before["masked_note"]
+
+
 def test_when_a_customer_is_shredded_then_the_masked_row_is_gone(
     platform: Platform, adult: str
 ) -> None:
