@@ -41,6 +41,8 @@ class PiiDetector:
         self._version = version
         self._masks = masks or default_registry()
         self._entities = frozenset(e for r in self._recognizers for e in r.supported_entities)
+        # Bound methods looked up once: analyze runs per note, and most notes are short.
+        self._scans = tuple((r.spans, r.ENTITY, r.NEEDS_DIGIT) for r in self._recognizers)
 
     @property
     def version(self) -> str:
@@ -59,13 +61,14 @@ class PiiDetector:
         """
         folded = fold_width(text)
         has_digit = _DIGIT.search(folded) is not None
-        found: list[Hit] = list(_held_spans(folded, held_names))
-        for recognizer in self._recognizers:
-            if recognizer.NEEDS_DIGIT and not has_digit:
+        found: list[Hit] = list(_held_spans(folded, held_names)) if held_names else []
+        add = found.append
+        for spans, entity, needs_digit in self._scans:
+            if needs_digit and not has_digit:
                 continue
             # spans() rather than Presidio's analyze(): no RecognizerResult round trip per hit.
-            entity = recognizer.ENTITY
-            found.extend((s, e, score, entity) for s, e, score in recognizer.spans(folded))
+            for start, end, score in spans(folded):
+                add((start, end, score, entity))
         return resolve_overlaps(found, self._config.threshold)
 
     def anonymize(
