@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from audit.keys import AuditKey
@@ -211,49 +212,47 @@ def _refuse_placeholders(settings: Settings, provider: EnvKekProvider) -> None:
                 raise SettingsError(f"CDP_KEK_V{version} is a placeholder key: prod refuses it")
 
 
+def _master_key(
+    settings: Settings,
+    configured: SecretStr | None,
+    env: str,
+    file: str,
+    what: str,
+    *,
+    create: bool,
+) -> tuple[bytes, str]:
+    """Loads one master key from its env var (prod) or its dev key file; says which it was."""
+    if configured is not None:
+        key = master_key_from_b64(configured.get_secret_value())
+        if settings.environment is Environment.PROD and is_placeholder_key(key):
+            raise SettingsError(f"{env} is a placeholder key: prod refuses it")
+        return key, "env"
+    if settings.environment is Environment.PROD:
+        raise SettingsError(f"CDP_ENVIRONMENT=prod needs {env} (no dev key files)")
+    path = settings.key_dir / file
+    if not create and not path.exists():
+        raise NotInitialised(f"no {what} key: run `cdp init`")
+    return load_or_create_master_key(path), "local-file"
+
+
 def blind_index_master_key(settings: Settings, *, create: bool) -> bytes:
     """Returns the blind-index master key from CDP_BLIND_INDEX_KEY or the dev key file."""
-    if settings.blind_index_key is not None:
-        key = master_key_from_b64(settings.blind_index_key.get_secret_value())
-        if settings.environment is Environment.PROD and is_placeholder_key(key):
-            raise SettingsError("CDP_BLIND_INDEX_KEY is a placeholder key: prod refuses it")
-        return key
-    if settings.environment is Environment.PROD:
-        raise SettingsError("CDP_ENVIRONMENT=prod needs CDP_BLIND_INDEX_KEY (no dev key files)")
-    path = settings.key_dir / BLIND_INDEX_KEY_FILE
-    if not create and not path.exists():
-        raise NotInitialised("no blind-index key: run `cdp init`")
-    return load_or_create_master_key(path)
+    configured = settings.blind_index_key
+    env, file = "CDP_BLIND_INDEX_KEY", BLIND_INDEX_KEY_FILE
+    return _master_key(settings, configured, env, file, "blind-index", create=create)[0]
 
 
 def audit_key(settings: Settings, *, create: bool) -> AuditKey:
     """Returns the audit chain key (CDP_AUDIT_KEY or the dev key file), apart from data keys."""
-    if settings.audit_key is not None:
-        secret = master_key_from_b64(settings.audit_key.get_secret_value())
-        if settings.environment is Environment.PROD and is_placeholder_key(secret):
-            raise SettingsError("CDP_AUDIT_KEY is a placeholder key: prod refuses it")
-        return AuditKey("env", secret)
-    if settings.environment is Environment.PROD:
-        raise SettingsError("CDP_ENVIRONMENT=prod needs CDP_AUDIT_KEY (no dev key files)")
-    path = settings.key_dir / AUDIT_KEY_FILE
-    if not create and not path.exists():
-        raise NotInitialised("no audit key: run `cdp init`")
-    return AuditKey("local-file", load_or_create_master_key(path))
+    configured, env = settings.audit_key, "CDP_AUDIT_KEY"
+    secret, source = _master_key(settings, configured, env, AUDIT_KEY_FILE, "audit", create=create)
+    return AuditKey(source, secret)
 
 
 def pseudonym_master_key(settings: Settings, *, create: bool) -> bytes:
     """Returns the pseudonym master key (CDP_PSEUDONYM_KEY or the dev key file), never in the DB."""
-    if settings.pseudonym_key is not None:
-        key = master_key_from_b64(settings.pseudonym_key.get_secret_value())
-        if settings.environment is Environment.PROD and is_placeholder_key(key):
-            raise SettingsError("CDP_PSEUDONYM_KEY is a placeholder key: prod refuses it")
-        return key
-    if settings.environment is Environment.PROD:
-        raise SettingsError("CDP_ENVIRONMENT=prod needs CDP_PSEUDONYM_KEY (no dev key files)")
-    path = settings.key_dir / PSEUDONYM_KEY_FILE
-    if not create and not path.exists():
-        raise NotInitialised("no pseudonym key: run `cdp init`")
-    return load_or_create_master_key(path)
+    configured, env, file = settings.pseudonym_key, "CDP_PSEUDONYM_KEY", PSEUDONYM_KEY_FILE
+    return _master_key(settings, configured, env, file, "pseudonym", create=create)[0]
 
 
 def build_pseudonymiser(settings: Settings, config: MaskingConfig) -> Pseudonymiser:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -72,3 +73,12 @@ def progress() -> Progress:
         disable=not sys.stderr.isatty(),
         transient=False,
     )
+
+
+def count_lines(path: Path) -> int | None:
+    """Counts the lines of a file for a progress bar's total (None when it cannot be read)."""
+    try:
+        with path.open("rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return None

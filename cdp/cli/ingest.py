@@ -10,7 +10,16 @@ import typer
 from rich.table import Table
 
 from cdp.bootstrap import Platform
-from cdp.cli.common import EXIT_FAILED_ROWS, EXIT_OK, EXIT_USAGE, err, out, platform, progress
+from cdp.cli.common import (
+    EXIT_FAILED_ROWS,
+    EXIT_OK,
+    EXIT_USAGE,
+    count_lines,
+    err,
+    out,
+    platform,
+    progress,
+)
 from cdp.profiles.ingest import IngestSummary
 from cdp.profiles.readers import IngestFileError, detect_format
 from cdp.profiles.records import RowError
@@ -86,10 +95,8 @@ def _error_dict(error: RowError) -> dict[str, object]:
 
 
 def _count_lines(file: Path) -> int | None:
-    try:
-        with file.open("rb") as handle:
-            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    except OSError:
+    lines = count_lines(file)
+    if lines is None:
         return None
     return max(lines - (1 if file.suffix.lower() == ".csv" else 0), 0)
 

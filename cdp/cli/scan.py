@@ -11,7 +11,16 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from cdp.cli.common import EXIT_FAILED_ROWS, EXIT_OK, EXIT_USAGE, err, out, progress, settings
+from cdp.cli.common import (
+    EXIT_FAILED_ROWS,
+    EXIT_OK,
+    EXIT_USAGE,
+    count_lines,
+    err,
+    out,
+    progress,
+    settings,
+)
 from cdp.scanning.documents import BadLine, Document, ScanInputError, open_text, read_documents
 from cdp.scanning.factory import build_pii_detector
 from cdp.scanning.scanner import ScanTotals, TextScanner
@@ -92,7 +101,7 @@ def _emit(
 def _with_progress(
     items: Iterator[Document | BadLine], source: str
 ) -> Iterator[Document | BadLine]:
-    total = _count_lines(Path(source)) if source != "-" else None
+    total = count_lines(Path(source)) if source != "-" else None
     bar = progress() if total is not None else nullcontext()
     with bar as live:
         task = live.add_task("scan", total=total) if live is not None else None
@@ -100,14 +109,6 @@ def _with_progress(
             yield item
             if live is not None and task is not None:
                 live.advance(task)
-
-
-def _count_lines(path: Path) -> int | None:
-    try:
-        with path.open("rb") as handle:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    except OSError:
-        return None
 
 
 def _print_totals(totals: ScanTotals) -> None:

@@ -79,8 +79,9 @@ class MaskedView:
         ids = sorted(repo.lock_customers(conn, ids, skip_locked=False))
         present = repo.held(conn, ids)
         stats = self._refresh(conn, [cid for cid in ids if cid not in present])
-        births = self._store.values_many(conn, sorted(present), BIRTH)
-        consents = repo.consent_states(conn, sorted(present))
+        held = [cid for cid in ids if cid in present]
+        births = self._store.values_many(conn, held, BIRTH)
+        consents = repo.consent_states(conn, held)
         now, project = self._clock(), self._projector.consent_columns
         rows = [
             project(cid, (opened or {}).get("birth_date"), consents.get(cid, ()), now)
