@@ -33,6 +33,14 @@ class CipherSuiteName(StrEnum):
     SM4GCM = "sm4gcm"
 
 
+class TelemetryExporter(StrEnum):
+    """Where traces and metrics go (none: instruments are no-ops)."""
+
+    NONE = "none"
+    CONSOLE = "console"
+    OTLP = "otlp"
+
+
 class SettingsError(ValueError):
     """Settings that must not be used; the message names the setting, never a secret."""
 
@@ -61,6 +69,16 @@ class Settings(BaseSettings):
     data_key_cache_size: int = Field(default=20_000, ge=0)
     log_file: Path | None = None
     log_level: str = "INFO"
+    # API (ADR 0010): signing key for OAuth2 client-credentials JWTs (dev: var/keys/token.key)
+    token_key: SecretStr | None = None
+    token_ttl_seconds: int = Field(default=300, ge=30, le=3600)
+    api_max_batch: int = Field(default=1000, ge=1, le=10_000)  # records or events per call
+    api_max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    # OpenTelemetry (cdp.telemetry only): exporter, OTLP endpoint, head sampling ratio
+    otel_exporter: TelemetryExporter = TelemetryExporter.NONE
+    otel_endpoint: str | None = None
+    otel_sampling_ratio: float = Field(default=0.1, ge=0.0, le=1.0)
+    otel_service_name: str = "privacy-cdp"
 
     @field_validator("database_url")
     @classmethod
