@@ -19,6 +19,8 @@ RESOURCES: tuple[str, ...] = (
     "keys.kek",  # key-encryption keys: rotation and re-wrapping
     "keys.data_keys",  # per-customer data keys: crypto-shredding on erasure
     "dsr.requests",  # data-subject requests (access, rectification, erasure) and deadlines
+    "consent.records",  # customers' consent states, histories and proofs (not profile values)
+    "api.clients",  # registered API clients and their roles
 )
 
 

@@ -12,7 +12,7 @@ from governance.compiler import role_verdicts
 from governance.conditions import conditions_holding
 from governance.decision import Access, Action, Condition, MaskVariant, Principal, Reason
 from governance.loading import load_policy
-from governance.objects import OPERATIONAL_PURPOSE, PolicyObject
+from governance.objects import OPERATIONAL_PURPOSE, RESOURCES, PolicyObject
 from tests.unit.test_governance_support import (
     CATALOGUE,
     SHIPPED,
@@ -135,6 +135,16 @@ TABLE = [
     ("dpo", "dsr.requests", OPS, "write", CLEAR, None),
     # DPO: no export outside the request purpose
     ("dpo", "mobile", "P06", "export", DENIED, None),
+    # consent channel: sends consent events, reads no profile and no consent state
+    ("consent_intake", "consent.records", OPS, "write", CLEAR, None),
+    ("consent_intake", "consent.records", "P01", "read", DENIED, None),
+    ("consent_intake", "mobile", "P01", "read", DENIED, None),
+    # customer service: reads a caller's consent states for P01
+    ("customer_service", "consent.records", "P01", "read", CLEAR, None),
+    # compliance officer: no consent states of customers either
+    ("compliance_officer", "consent.records", "P01", "read", DENIED, None),
+    # admin: manages API clients
+    ("admin", "api.clients", OPS, "write", CLEAR, None),
     # data engineer: ingests
     ("data_engineer", "mobile", "P01", "write", CLEAR, None),
     # data engineer: reads nothing back
@@ -363,7 +373,7 @@ def test_when_matrix_is_asked_then_every_role_has_every_object() -> None:
     grid = ENGINE.matrix("P01")
     assert set(grid) == {role.name for role in ENGINE.roles}
     assert grid["customer_service"]["aum"].variant is BAND
-    assert all(len(row) == len(CATALOGUE.fields) + 5 for row in grid.values())
+    assert all(len(row) == len(CATALOGUE.fields) + len(RESOURCES) for row in grid.values())
 
 
 @st.composite
