@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHECK_DB ?= var/alembic-check.db
 
-.PHONY: help venv demo test check bench eval eval-pii clean
+.PHONY: help venv demo test check bench eval eval-pii clean openapi
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -46,3 +46,6 @@ eval-pii: $(STAMP) ## Score PII detection on the synthetic corpus; refresh docs/
 
 clean: ## Remove the virtualenv and ./var (keys included!)
 	rm -rf $(VENV) var
+
+openapi: $(STAMP) ## Write the API's OpenAPI document to docs/openapi.json (no database needed)
+	$(BIN)/python scripts/export_openapi.py

@@ -40,7 +40,9 @@ _BY_DOMAIN = {
     "policy": EventClass.ADMIN,
     "key": EventClass.ADMIN,
     "audit": EventClass.ADMIN,
+    "client": EventClass.ADMIN,
     "auth": EventClass.AUTH,
+    "api": EventClass.AUTH,
 }
 _READS = frozenset((AuditTag.PROFILE_READ, AuditTag.PROFILE_FIELD_READ, AuditTag.PROFILE_SEARCH))
 DEFAULT_MONTHS: Mapping[EventClass, int] = MappingProxyType(

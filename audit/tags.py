@@ -14,6 +14,7 @@ class AuditTag(StrEnum):
 
     AUTH_LOGIN = "auth:login"
     AUTH_FAILURE = "auth:failure"
+    API_REFUSED = "api:refused"  # a request refused before routing (e.g. an oversized body)
 
     PROFILE_READ = "profile:read"  # a governed read of a whole profile
     PROFILE_FIELD_READ = "profile:field:read"  # a governed read naming fields
@@ -24,6 +25,7 @@ class AuditTag(StrEnum):
 
     CONSENT_EVENT = "consent:event"
     CONSENT_IMPORT = "consent:import"
+    CONSENT_READ = "consent:read"  # a customer's consent states or proof read through the API
 
     SEGMENT_CREATE = "segment:create"
     SEGMENT_PUBLISH = "segment:publish"
@@ -41,11 +43,16 @@ class AuditTag(StrEnum):
     KEY_ROTATE = "key:rotate"
     KEY_RETIRE = "key:retire"
     KEY_SHRED = "key:shred"
+    KEY_STATUS = "key:status"  # KEK versions and data-key counts read
 
     AUDIT_VERIFY = "audit:verify"
     AUDIT_CHECKPOINT = "audit:checkpoint"
     AUDIT_PRUNE = "audit:prune"
     AUDIT_QUERY = "audit:query"  # a compliance query or report over the trail
+
+    CLIENT_ADD = "client:add"  # an API client registered (id and name, never its key)
+    CLIENT_DISABLE = "client:disable"
+    CLIENT_LIST = "client:list"  # the registered API clients listed (names and roles only)
 
     @property
     def domain(self) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import audit_query_bench, ingest_bench, masked_bench, pii_bench  # noqa: E402
+from bench import api_bench, audit_query_bench, ingest_bench, masked_bench, pii_bench  # noqa: E402
 from cdp.settings import Settings  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -67,6 +67,8 @@ def main() -> int:
         groups["reads"], mark = round(clock() - mark, 1), clock()
         metrics.update(masked_bench.run(Path(tmp), quick=QUICK))
         groups["masked"], mark = round(clock() - mark, 1), clock()
+        metrics.update(api_bench.run(Path(tmp), quick=QUICK))
+        groups["api"], mark = round(clock() - mark, 1), clock()
     metrics.update(audit_query_bench.run(quick=QUICK))
     groups["audit_query"], mark = round(clock() - mark, 1), clock()
     metrics.update(pii_bench.run(quick=QUICK))

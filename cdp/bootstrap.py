@@ -255,6 +255,13 @@ def pseudonym_master_key(settings: Settings, *, create: bool) -> bytes:
     return _master_key(settings, configured, env, file, "pseudonym", create=create)[0]
 
 
+def _token_key(settings: Settings) -> None:
+    """Creates the API's token signing key (dev key file) so `cdp serve` finds it."""
+    from cdp.apiclients.keys import token_signing_key
+
+    token_signing_key(settings, create=True)
+
+
 def build_pseudonymiser(settings: Settings, config: MaskingConfig) -> Pseudonymiser:
     """Builds the per-domain pseudonymiser; HMAC-SM3 goes with the SM4 suite, as blind indexes."""
     mac = functools.partial(make_mac, blind_index_hash(suite_of(settings)))
@@ -285,6 +292,7 @@ def init_store(settings: Settings) -> InitReport:
     blind_index_master_key(settings, create=True)
     audit_key(settings, create=True)
     pseudonym_master_key(settings, create=True)
+    _token_key(settings)
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, null, select
+from sqlalchemy import Connection, Row, Select, and_, null, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from audit.chain import link_mac
@@ -99,6 +99,7 @@ class AuditFilter:
     since: datetime | None = None
     until: datetime | None = None
     limit: int | None = None
+    after: tuple[datetime, int, int] | None = None  # a page cursor: (at, chain, seq) last seen
     tags: frozenset[AuditTag] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -111,6 +112,9 @@ class AuditFilter:
             raise QueryInvalid("since: must be before until")
         if self.limit is not None and self.limit < 1:
             raise QueryInvalid("limit: must be at least 1")
+        if self.after is not None:
+            at = _utc(self.after[0], "after")
+            object.__setattr__(self, "after", (at, int(self.after[1]), int(self.after[2])))
         object.__setattr__(self, "since", since)
         object.__setattr__(self, "until", until)
         tags = None if self.action is None else action_tags(self.action)
@@ -134,6 +138,17 @@ _L = link_t.c
 _S = subject_t.c
 _LINK = (_L.chain, _L.seq, _L.prev_hash, _L.hash, _L.body, _L.event_id, _L.occurred_at)
 _INDEXED = (_L.actor, _L.action, _L.decision, _L.purpose, _L.roles)
+
+
+def _after(
+    cursor: tuple[datetime, int, int], at: ColumnElement[datetime], chain: Any, seq: Any
+) -> ColumnElement[bool]:
+    """Rows strictly after the cursor in the (at, chain, seq) order pages are read in."""
+    moment, last_chain, last_seq = cursor
+    same_instant = and_(
+        at == moment, or_(chain > last_chain, and_(chain == last_chain, seq > last_seq))
+    )
+    return or_(at > moment, same_instant)
 
 
 def _conditions(flt: AuditFilter, at: ColumnElement[datetime]) -> list[ColumnElement[bool]]:
@@ -168,6 +183,8 @@ def statement(flt: AuditFilter, *, ordered: bool = True) -> Select[Any]:
         query = query.select_from(joined).where(_S.customer_id == flt.customer)
         at, chain, seq = _S.occurred_at, _S.chain, _S.seq
     query = query.where(*_conditions(flt, at))
+    if flt.after is not None:
+        query = query.where(_after(flt.after, at, chain, seq))
     return query.order_by(at, chain, seq) if ordered else query
 
 

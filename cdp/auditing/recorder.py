@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from audit.events import AuditEvent
 from audit.tags import AuditTag, Decision
+from cdp import telemetry
 from cdp.auditing.context import current
 from cdp.auditing.store import SqlAuditTrail
 from cdp.profiles.records import safe_field_label
@@ -56,6 +57,7 @@ class AuditRecorder:
         """Appends a built event, on the chain of its first subject (or its own id)."""
         routing = event.customer_ids[0] if event.customer_ids else event.event_id
         self._trail.append(conn, [event], routing=routing)
+        telemetry.current().record_audit_write(event.action, event.decision)
 
 
 def principal_fields(principal: Principal) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 
 from audit.keys import AuditKey
 from audit.tags import AuditTag, Decision
+from cdp.auditing.export import EVENT_COLUMNS, flat_cells
 from cdp.auditing.query import AuditFilter, Hit, QueryInvalid, QueryRow, RowProblem, find_events
 from cdp.auditing.reports import (
     CustomerAccess,
@@ -51,12 +52,6 @@ Until = Annotated[
 AsCsv = Annotated[bool, typer.Option("--csv", help="Print CSV with a header; lists joined by `;`.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON lines, one object per line.")]
 
-EVENT_COLUMNS = (
-    *("chain", "seq", "id", "at", "actor", "roles", "purpose", "action", "decision", "reason"),
-    *("customer_ids", "record_count", "fields_clear", "fields_masked", "fields_denied"),
-    *("consent_status", "consent_notice_version", "consent_event_id", "rules", "policy_version"),
-    *("trace_id", "request_id", "channel", "source", "ticket_id"),
-)
 EVENT_TABLE = (
     *("at", "actor", "roles", "purpose", "action", "decision", "customer_ids"),
     *("fields_clear", "fields_masked", "fields_denied", "reason"),
@@ -272,32 +267,10 @@ def _emit(
         )
         writer.writeheader()
         for doc in docs:
-            writer.writerow(_flat(doc))
+            writer.writerow(flat_cells(doc))
     else:
         table = Table(*shown, title=title)
         for doc in docs:
-            flat = _flat(doc)
+            flat = flat_cells(doc)
             table.add_row(*(Text(flat.get(name, "")) for name in shown))
         out.print(table)
-
-
-def _flat(doc: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    """Flattens a document into cells: nested objects as `outer_inner`, lists joined by `;`."""
-    cells: dict[str, str] = {}
-    for name, value in doc.items():
-        if isinstance(value, Mapping):
-            cells.update(_flat(value, f"{prefix}{name}_"))
-        else:
-            cells[prefix + name] = _cell(value)
-    return cells
-
-
-def _cell(value: Any) -> str:
-    """Writes one value as text; a list item that is an object becomes `value=value`."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ";".join(_cell(item) for item in value)
-    if isinstance(value, Mapping):
-        return "=".join(_cell(item) for item in value.values())
-    return str(value)

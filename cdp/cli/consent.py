@@ -17,8 +17,8 @@ from cdp.bootstrap import Platform
 from cdp.cli.common import EXIT_FAILED_ROWS, EXIT_OK, EXIT_USAGE, err, out, platform, progress
 from cdp.consents import repository as repo
 from cdp.consents.files import read_events
+from cdp.consents.proof import build_proof
 from cdp.consents.service import EventResult
-from cdp.consents.stored import from_stored
 from cdp.profiles.readers import IngestFileError
 from cdp.timezones import CHINA_STANDARD_TIME
 
@@ -150,60 +150,11 @@ def proof_cmd(
 ) -> None:
     """Events, notice versions (text hashes), channels, actors and evidence behind a state."""
     with platform() as built, built.engine.connect() as conn:
-        proof = build_proof(built, conn, customer_id, purpose)
+        proof = build_proof(built.consents, built.notices, conn, customer_id, purpose)
     if as_json:
         typer.echo(json.dumps(proof, ensure_ascii=False, indent=2))
         return
     out.print_json(json.dumps(proof, ensure_ascii=False))
-
-
-def build_proof(built: Platform, conn: Any, customer_id: str, purpose: str) -> dict[str, Any]:
-    """Assembles the regulator-facing proof of one customer's consent for one purpose."""
-    verdict = built.consents.check(conn, customer_id, purpose)
-    events = [
-        (doc, received)
-        for doc, received in repo.ledger_of(conn, customer_id)
-        if doc["purpose"] == purpose
-    ]
-    notices = {}
-    for doc, _ in events:
-        name = doc.get("notice_version")
-        notice = built.notices.get(name) if name else None
-        if notice is not None:
-            notices[name] = {
-                "sha256": notice.text_sha256,
-                "published_at": str(notice.published_at),
-                "requires_reconsent": notice.requires_reconsent,
-            }
-    return {
-        "customer_id": customer_id,
-        "purpose": purpose,
-        "verdict": {
-            "valid": verdict.valid,
-            "reason": str(verdict.reason),
-            "status": str(verdict.snapshot.status),
-            "event_id": verdict.snapshot.event_id,
-        },
-        "events": [_proof_event(doc, received) for doc, received in events],
-        "notices": notices,
-    }
-
-
-def _proof_event(doc: dict[str, Any], received: datetime | None) -> dict[str, Any]:
-    event = from_stored(doc)
-    return {
-        "event_id": event.event_id,
-        "action": event.action.value,
-        "occurred_at": event.occurred_at.isoformat(),
-        "received_at": received.isoformat() if received else None,
-        "channel": event.channel.value,
-        "actor": {k: v for k, v in doc["actor"].items() if k != "guardian"}
-        | ({"guardian": "blind-index digest on file"} if event.actor.guardian else {}),
-        "consent_type": event.consent_type.value if event.consent_type else None,
-        "notice_version": event.notice_version,
-        "evidence": doc.get("evidence") or {},
-        "expires_at": event.expires_at.isoformat() if event.expires_at else None,
-    }
 
 
 @app.command("outbox")

@@ -7,12 +7,13 @@ import os
 import typer
 
 from cdp.bootstrap import NotInitialised, init_store
-from cdp.cli import audit, consent, demo, keys, masked, policy
+from cdp.cli import audit, clients, consent, demo, keys, masked, policy
 from cdp.cli.common import EXIT_USAGE, err, out, settings
 from cdp.cli.ingest import ingest
 from cdp.cli.read import read
 from cdp.cli.scan import scan
 from cdp.cli.search import search
+from cdp.cli.serve import serve_cmd
 from cdp.crypto import CryptoError
 from cdp.settings import SettingsError
 
@@ -27,6 +28,7 @@ app.command()(ingest)
 app.command()(search)
 app.command()(read)
 app.command()(scan)
+app.command("serve")(serve_cmd)
 app.command()(demo.synth)
 app.command()(demo.demo)
 app.add_typer(keys.app, name="keys")
@@ -34,6 +36,7 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(consent.app, name="consent")
 app.add_typer(audit.app, name="audit")
 app.add_typer(masked.app, name="masked")
+app.add_typer(clients.app, name="clients")
 
 
 @app.command()

@@ -296,6 +296,25 @@ class MaskedProfile(Base):
     refreshed_at: Mapped[datetime] = mapped_column(TS)
 
 
+class ApiClientRow(Base):
+    """A registered API client: its roles and attributes, and only a digest of its key.
+
+    Not keyed on `customer_id`: a small admin table, read through `key_prefix` (unique, indexed)
+    on each authentication, so it is never distributed.
+    """
+
+    __tablename__ = "api_client"
+
+    client_id: Mapped[str] = mapped_column(String(32), primary_key=True)  # "cli_" + 16 hex
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    roles: Mapped[str] = mapped_column(String(512))  # sorted role names, comma-joined
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON)  # e.g. {"branches": "110105"}
+    key_prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))  # hex SHA-256 of the whole key
+    created_at: Mapped[datetime] = mapped_column(TS)
+    disabled_at: Mapped[datetime | None] = mapped_column(TS)
+
+
 def table_of(model: type[Base]) -> Table:
     """Returns the Core table behind a model, typed for Core statements."""
     return cast(Table, model.__table__)

@@ -13,6 +13,7 @@ from typing import NamedTuple, Protocol
 from sqlalchemy import Connection
 
 from audit.events import ConsentSnapshot
+from cdp import telemetry
 from cdp.governed.errors import AccessDenied
 from cdp.profiles.store import ProfileStore
 from governance.catalogue import FieldCatalogue
@@ -147,6 +148,9 @@ class GovernedReader:
             )
             self._observe(conn, outcome)
             raise
+        except Exception:
+            telemetry.current().record_decision(Action.READ, "error")
+            raise
         outcome = ReadOutcome(principal, purpose, customer_id, decision, True, None, consent, named)
         self._observe(conn, outcome)
         return result
@@ -190,5 +194,20 @@ class GovernedReader:
         return ()
 
     def _observe(self, conn: Connection, outcome: ReadOutcome) -> None:
-        for observer in self._observers:
-            observer.observe(conn, outcome)
+        try:
+            for observer in self._observers:
+                observer.observe(conn, outcome)
+        except Exception:
+            telemetry.current().record_decision(Action.READ, "error")
+            raise
+        count_decision(outcome)
+
+
+def count_decision(outcome: ReadOutcome) -> None:
+    """Counts the read's decision; a refusal carrying consent evidence is a consent denial."""
+    meter = telemetry.current()
+    if not meter.enabled:
+        return
+    meter.record_decision(Action.READ, "allow" if outcome.allowed else "deny")
+    if not outcome.allowed and outcome.consent is not None:
+        meter.record_consent_denial(outcome.purpose, outcome.reason or "consent")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, update
 
 from audit.tags import AuditTag, Decision
+from cdp import telemetry
 from cdp.auditing.recorder import AuditRecorder
 from cdp.db.engine import transaction
 from cdp.db.models import IngestRun, table_of
@@ -154,6 +156,7 @@ class Ingestor:
                     source=f"source:{source}",
                     **({"request_id": run_id} if run_id else {}),
                 )
+        count_rows(source, len(batch) - len(valid), outcomes)
         for row, outcome in zip(valid, outcomes, strict=True):
             reason = REJECTION_REASONS.get(outcome)
             if reason is None:
@@ -213,6 +216,16 @@ class Ingestor:
         with transaction(self._engine) as conn:
             conn.execute(update(run_t).where(run_t.c.run_id == run_id).values(values))
         log.info("ingest run %s %s: %s", run_id, status, summary.as_counts())
+
+
+def count_rows(source: str, invalid: int, outcomes: Iterable[Outcome]) -> None:
+    """Counts a committed batch's rows by outcome (`invalid`: refused before resolution)."""
+    meter = telemetry.current()
+    if not meter.enabled:
+        return
+    meter.record_ingest_rows(source, "invalid", invalid)
+    for outcome, n in Counter(outcomes).items():
+        meter.record_ingest_rows(source, outcome, n)
 
 
 def _chain(first: RawRecord | None, rest: Iterator[RawRecord]) -> Iterator[RawRecord]:

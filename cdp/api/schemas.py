@@ -1,0 +1,221 @@
+"""Request and response bodies: explicit schemas, never ORM rows, never more than policy allows."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CUSTOMER_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+FIELD_NAME = r"^[a-z][a-z0-9_]{0,63}$"
+SHORT_TEXT = 2048
+
+
+class Strict(BaseModel):
+    """Unknown properties are an error, so a misspelt field is never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldOut(BaseModel):
+    """One field of a governed read: its access and, unless denied, its (possibly masked) value."""
+
+    access: Literal["clear", "masked", "denied"]
+    value: str | None = None
+    reason: str | None = Field(default=None, description="Why a field was denied (a code).")
+
+
+class CustomerOut(BaseModel):
+    """A governed read of one customer."""
+
+    customer_id: str
+    purpose: str
+    policy_version: str
+    fields: dict[str, FieldOut]
+
+
+class SearchIn(Strict):
+    """An exact-match look-up through a blind index."""
+
+    field: Literal["id_number", "mobile", "email", "card_no"]
+    value: str = Field(min_length=1, max_length=256)
+
+
+class SearchOut(BaseModel):
+    """Customer ids only: a search never returns profile values."""
+
+    customer_ids: list[str]
+
+
+class PatchIn(Strict):
+    """Field updates; all are written or none."""
+
+    fields: dict[str, str] = Field(min_length=1, max_length=64)
+
+
+class PatchOut(BaseModel):
+    """What a governed write changed (names only)."""
+
+    customer_id: str
+    written: list[str]
+    policy_version: str
+
+
+class RecordsIn(Strict):
+    """A batch of source records, each `{source_key, observed_at, <field>: <value>, ...}`."""
+
+    records: list[dict[str, str]] = Field(min_length=1)
+
+
+class RecordError(BaseModel):
+    """Why one record was refused (field name and reason, never the value)."""
+
+    field: str | None
+    reason: str
+
+
+class RecordResult(BaseModel):
+    """One record's outcome, by its 1-based position in the batch."""
+
+    position: int = Field(description="1-based position of the record in the batch.")
+    status: Literal["accepted", "rejected"]
+    errors: list[RecordError] = Field(default_factory=list)
+
+
+class RecordsOut(BaseModel):
+    """Per-record results and the batch's counts."""
+
+    summary: dict[str, int]
+    results: list[RecordResult]
+
+
+class ConsentEventsIn(Strict):
+    """A batch of consent events in the documented wire shape (see the README)."""
+
+    events: list[dict[str, Any]] = Field(min_length=1)
+
+
+class ConsentEventResult(BaseModel):
+    """One event's outcome: recorded, duplicate (a replay), or rejected/conflict with a reason."""
+
+    position: int = Field(description="1-based position of the event in the batch.")
+    event_id: str | None
+    status: str
+    field: str | None = None
+    reason: str | None = None
+
+
+class ConsentEventsOut(BaseModel):
+    """Per-event results, in the order given."""
+
+    results: list[ConsentEventResult]
+
+
+class ConsentStateOut(BaseModel):
+    """One purpose's consent state (projection), no profile values."""
+
+    purpose: str
+    status: str
+    notice_version: str | None = None
+    valid_until: str | None = None
+    event_id: str | None = None
+
+
+class ConsentsOut(BaseModel):
+    """Every purpose's consent state for one customer."""
+
+    customer_id: str
+    consents: list[ConsentStateOut]
+
+
+class ProofOut(BaseModel):
+    """The regulator-facing proof of one customer's consent for one purpose."""
+
+    customer_id: str
+    purpose: str
+    verdict: dict[str, Any]
+    events: list[dict[str, Any]]
+    notices: dict[str, dict[str, Any]]
+
+
+class AuditEventsOut(BaseModel):
+    """One page of audit events; pass `next_cursor` as `cursor` for the next page."""
+
+    events: list[dict[str, Any]]
+    next_cursor: str | None = None
+    problems: list[dict[str, Any]] = Field(
+        default_factory=list, description="Rows that failed their MAC or index check (positions)."
+    )
+
+
+class AccessReportOut(BaseModel):
+    """Who accessed one customer's data, which fields and for what purpose."""
+
+    customer_id: str
+    rows: list[dict[str, Any]]
+    problems: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class VerifyOut(BaseModel):
+    """The chains' verification report."""
+
+    intact: bool
+    report: dict[str, Any]
+
+
+class PolicyOut(BaseModel):
+    """The policy version in force."""
+
+    policy_version: str
+
+
+class KeyStatusOut(BaseModel):
+    """KEK versions and how many data keys each still wraps."""
+
+    keks: list[dict[str, Any]]
+
+
+class ClientIn(Strict):
+    """A client to register."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    roles: list[str] = Field(min_length=1, max_length=16)
+    branches: list[str] = Field(default_factory=list, max_length=200)
+
+
+class ClientOut(BaseModel):
+    """A registered client (never its key or the key's hash)."""
+
+    client_id: str
+    name: str
+    roles: list[str]
+    attributes: dict[str, str]
+    disabled: bool
+    created_at: str
+
+
+class ClientCreatedOut(ClientOut):
+    """The new client and its key, shown this once and never stored in clear."""
+
+    api_key: str
+
+
+class ClientsOut(BaseModel):
+    """Every registered client."""
+
+    clients: list[ClientOut]
+
+
+class TokenOut(BaseModel):
+    """An OAuth2 access token (RFC 6749 §5.1)."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    expires_in: int
+
+
+class Health(BaseModel):
+    """Liveness or readiness."""
+
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, bool] = Field(default_factory=dict)

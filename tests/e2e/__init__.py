@@ -1,0 +1,1 @@
+"""End-to-end tests: cdp.client against a real `cdp serve` process."""
