@@ -45,10 +45,17 @@ async def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
     """Resolves the bearer credential to an enabled client; anything else is a 401."""
+    secret = credentials.credentials if credentials is not None else None
+    if credentials is not None and credentials.scheme.lower() != "bearer":
+        secret = None
+    return await caller_of(request, secret)
+
+
+async def caller_of(request: Request, secret: str | None) -> Caller:
+    """The enabled client holding `secret` (an API key or an access token), or a 401 (audited)."""
     state = state_of(request)  # not a dependency: each one costs ~40 µs to solve per request
-    if credentials is None or credentials.scheme.lower() != "bearer":
+    if not secret:
         raise await run_in_threadpool(_unauthenticated, state, "missing_credentials")
-    secret = credentials.credentials
     # a cached caller is answered on the event loop; only a miss waits for the database
     known = state.clients.peek(state.tokens, secret)
     if known is None:
@@ -63,6 +70,12 @@ async def authenticate(
     )
     request.state.caller = caller  # for the validation-error handler's audit record
     return caller
+
+
+def bearer_secret(request: Request) -> str | None:
+    """The credential of an `Authorization: Bearer ...` header (routes that parse their own)."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    return secret.strip() or None if scheme.lower() == "bearer" else None
 
 
 Authenticated = Annotated[Caller, Depends(authenticate)]
@@ -102,11 +115,16 @@ async def declared_purpose(
 ) -> str:
     """The X-Purpose header, present and in the catalogue; whether the caller's roles act for
     it is the policy's call. Routes declare it after the caller, so a refusal names the caller."""
+    return await purpose_of(request, x_purpose)
+
+
+async def purpose_of(request: Request, given: str | None) -> str:
+    """Checks an X-Purpose value: missing or not in the catalogue is a 400 (audited)."""
     state = state_of(request)
-    if x_purpose is None or not x_purpose.strip():
+    if given is None or not given.strip():
         error = problem(400, "purpose_required", "every data call carries X-Purpose")
         raise await run_in_threadpool(refuse, request, state, error)
-    code = x_purpose.strip()
+    code = given.strip()
     if not _PURPOSE.fullmatch(code) or state.platform.purposes.get(code) is None:
         error = problem(400, "unknown_purpose", "X-Purpose must be a catalogue code such as P01")
         raise await run_in_threadpool(refuse, request, state, error)

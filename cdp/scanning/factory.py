@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,11 +60,19 @@ def _names_digest(names: frozenset[str]) -> str:
 
 
 class LazyDetector:
-    """The platform's detector: built on first use, so commands without free text stay fast."""
+    """The platform's detector: built on first use, so commands without free text stay fast.
 
-    def __init__(self, settings: Settings) -> None:
+    Masked texts are remembered (bounded, per process) under a digest of the detector version,
+    mode, held names and text: a service note is read far more often than it changes, and
+    detection is a quarter of a governed read. Only digests and masked output are kept.
+    """
+
+    def __init__(self, settings: Settings, cache_size: int = 20_000) -> None:
         self._settings = settings
         self._detector: PiiDetector | None = None
+        self._masked: OrderedDict[bytes, str] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
 
     def _get(self) -> PiiDetector:
         if self._detector is None:
@@ -83,4 +92,23 @@ class LazyDetector:
         self, text: str, *, mode: str | None = None, held_names: Iterable[str] = ()
     ) -> str:
         """Masks every PII entity of one text (display masks, or tags); held names surely."""
-        return self._get().anonymize(text, mode=mode, held_names=held_names)
+        detector = self._get()
+        names = tuple(held_names)
+        key = _cache_key(detector.version, mode, names, text)
+        with self._lock:
+            found = self._masked.get(key)
+            if found is not None:
+                self._masked.move_to_end(key)
+                return found
+        masked = detector.anonymize(text, mode=mode, held_names=names)
+        with self._lock:
+            self._masked[key] = masked
+            if len(self._masked) > self._cache_size:
+                self._masked.popitem(last=False)
+        return masked
+
+
+def _cache_key(version: str, mode: str | None, names: tuple[str, ...], text: str) -> bytes:
+    """A digest naming one masking (no text or name is kept as a key)."""
+    parts = (version, mode or "", "\x1f".join(sorted(names)), text)
+    return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=20).digest()
