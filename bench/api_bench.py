@@ -304,7 +304,7 @@ def run(root: Path, *, quick: bool) -> dict[str, dict[str, Any]]:
     meta: dict[str, Any] = {
         "issue": 7,
         "backend": "sqlite (embedded default)",
-        "server": f"cdp serve --workers {WORKERS} (uvicorn, h11, asyncio loop)",
+        "server": f"cdp serve --workers {WORKERS} (uvicorn, httptools, uvloop)",
         "load": f"separate process, {CONCURRENCY} keep-alive connections, closed loop, "
         f"{CLIENT} asyncio client, loopback; server and loadgen share {os.cpu_count()} cores",
         "phases": f"{sizes.rounds} x (healthz {sizes.seconds:g} s, governed {sizes.seconds:g} s)"

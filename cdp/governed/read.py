@@ -126,6 +126,24 @@ class GovernedReader:
         fields: Iterable[str] | None = None,
     ) -> GovernedRead:
         """Reads one customer for one purpose; raises AccessDenied when nothing may leave."""
+        attributes = {"cdp.action": "read", "cdp.purpose": purpose, "cdp.customer_id": customer_id}
+        with telemetry.current().span("governed.read", attributes) as span:
+            try:
+                result = self._read(conn, principal, purpose, customer_id, fields)
+            except AccessDenied as denied:
+                span.set_many({"cdp.decision": "deny", "cdp.reason": denied.reason})
+                raise
+            span.set_many({"cdp.decision": "allow", "cdp.field_count": len(result.fields)})
+            return result
+
+    def _read(
+        self,
+        conn: Connection,
+        principal: Principal,
+        purpose: str,
+        customer_id: str,
+        fields: Iterable[str] | None,
+    ) -> GovernedRead:
         named = fields is not None
         decision = self._policy.decide(principal, purpose, fields, Action.READ)
         consent: ConsentSnapshot | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from audit.tags import AuditTag, Decision
+from cdp import telemetry
 from cdp.auditing.recorder import AuditRecorder, field_labels, principal_fields
 from cdp.governed.errors import AccessDenied
 from cdp.profiles.lookup import InvalidLookup, find_by_identifier
@@ -39,6 +40,19 @@ class GovernedSearch:
         self, conn: Connection, principal: Principal, purpose: str, field_name: str, value: str
     ) -> list[str]:
         """Returns ids only; raises AccessDenied unless `search` is allowed on that field."""
+        attributes = {"cdp.action": "search", "cdp.purpose": purpose}
+        with telemetry.current().span("governed.search", attributes) as span:
+            try:
+                ids = self._search(conn, principal, purpose, field_name, value)
+            except AccessDenied as denied:
+                span.set_many({"cdp.decision": "deny", "cdp.reason": denied.reason})
+                raise
+            span.set("cdp.decision", "allow")
+            return ids
+
+    def _search(
+        self, conn: Connection, principal: Principal, purpose: str, field_name: str, value: str
+    ) -> list[str]:
         decision = self._policy.decide(principal, purpose, [field_name], Action.SEARCH)
         try:
             self._refuse_unless_allowed(decision, field_name)

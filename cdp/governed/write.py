@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from audit.tags import AuditTag, Decision
+from cdp import telemetry
 from cdp.auditing.recorder import AuditRecorder, field_labels, principal_fields
 from cdp.governed.errors import AccessDenied, FieldsInvalid
 from cdp.governed.read import settle
@@ -61,6 +62,24 @@ class GovernedWriter:
         values: Mapping[str, str],
     ) -> WriteResult:
         """Writes the given fields or none of them; every attempt is audited (values never)."""
+        attributes = {"cdp.action": "write", "cdp.purpose": purpose, "cdp.customer_id": customer_id}
+        with telemetry.current().span("governed.write", attributes) as span:
+            try:
+                result = self._governed_write(conn, principal, purpose, customer_id, values)
+            except AccessDenied as denied:
+                span.set_many({"cdp.decision": "deny", "cdp.reason": denied.reason})
+                raise
+            span.set_many({"cdp.decision": "allow", "cdp.field_count": len(result.fields)})
+            return result
+
+    def _governed_write(
+        self,
+        conn: Connection,
+        principal: Principal,
+        purpose: str,
+        customer_id: str,
+        values: Mapping[str, str],
+    ) -> WriteResult:
         decision = self._policy.decide(principal, purpose, list(values), Action.WRITE)
         asked = field_labels(values)
         try:

@@ -106,6 +106,8 @@ def _drive(http: TestClient, keys: dict[str, str], adult: str) -> None:
 def _spans_text(spans: InMemorySpanExporter) -> str:
     found = spans.get_finished_spans()
     assert any(s.attributes and s.attributes.get("http.route") for s in found)
+    names = {s.name for s in found}
+    assert {"governed.read", "governed.search", "governed.write"} <= names, names
     assert any(s.name.startswith(("SELECT", "INSERT", "UPDATE")) for s in found) or found
     return "\n".join(s.to_json() for s in found)
 
