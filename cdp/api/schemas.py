@@ -89,10 +89,39 @@ class RecordsOut(BaseModel):
     results: list[RecordResult]
 
 
+class ConsentEventIn(BaseModel):
+    """One consent event in the wire shape; each field is checked by the ledger, per event, so
+    one bad event is rejected by position while the others are recorded."""
+
+    model_config = ConfigDict(extra="allow")
+
+    event_id: Any = Field(default=None, description="The channel's id; replays are idempotent.")
+    customer: Any = Field(
+        default=None,
+        description='One of {"customer_id": ...}, {"id_number": ...}, {"mobile": ...}.',
+    )
+    purpose: Any = Field(default=None, description="P01-P15.")
+    action: Any = Field(default=None, description="grant, withdraw or refuse.")
+    consent_type: Any = Field(default=None, description="consent, separate, written, guardian.")
+    notice_version: Any = Field(default=None, description="<purpose>-v<N>, e.g. P05-v1.")
+    channel: Any = Field(
+        default=None, description="app, web, branch, call_center, sms, wechat, ivr or paper."
+    )
+    actor: Any = Field(
+        default=None,
+        description='{"kind": "subject"}, {"kind": "guardian", ...} or {"kind": "staff", ...}.',
+    )
+    occurred_at: Any = Field(default=None, description="ISO 8601 instant with an offset.")
+    evidence: Any = Field(default=None, description="e.g. signature_sha256, recording_id.")
+    expires_at: Any = Field(default=None, description="Optional end of validity.")
+    scope: Any = Field(default=None)
+    recipient: Any = Field(default=None, description="The recipient (P08, P10).")
+
+
 class ConsentEventsIn(Strict):
     """A batch of consent events in the documented wire shape (see the README)."""
 
-    events: list[dict[str, Any]] = Field(min_length=1)
+    events: list[ConsentEventIn] = Field(min_length=1)
 
 
 class ConsentEventResult(BaseModel):

@@ -45,7 +45,8 @@ def record_consent_events(
         raise refuse(request, state, problem(413, "batch_too_large", f"at most {limit}"))
     authorise(request, state, caller, RESOURCE, "write")
     with caller.acting(), state.platform.engine.begin() as conn:
-        results = state.platform.consents.record(conn, body.events)
+        events = [event.model_dump(exclude_unset=True) for event in body.events]
+        results = state.platform.consents.record(conn, events)
     return ConsentEventsOut(
         results=[
             ConsentEventResult(
