@@ -56,8 +56,9 @@ def run(root: Path, *, quick: bool) -> dict[str, dict[str, Any]]:
         "issue": 6,
         "profiles": stats.written,
         "runs": [round(r) for r in rates],
-        "did": "full recompute: decrypt birth date, address, AUM; pseudonym, bands, city, tier, "
-        "consent verdicts; upsert every row; masked notes reused (unchanged note + detector)",
+        "did": "full recompute: decrypt birth date, address, AUM, txn amount 90d, AUM 90d ago; "
+        "pseudonym, bands, city, tier, activity/lifecycle labels, consent verdicts; upsert every "
+        "row; masked notes reused (unchanged note + detector)",
         "notes": dict(stats.notes),
     }
     return {"masked_rebuild_profiles_per_s": figure}

@@ -19,7 +19,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import api_bench, audit_query_bench, ingest_bench, masked_bench, pii_bench  # noqa: E402
+from bench import (  # noqa: E402
+    api_bench,
+    audit_query_bench,
+    ingest_bench,
+    masked_bench,
+    pii_bench,
+    segment_bench,
+)
 from cdp.settings import Settings  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -72,7 +79,9 @@ def main() -> int:
     metrics.update(audit_query_bench.run(quick=QUICK))
     groups["audit_query"], mark = round(clock() - mark, 1), clock()
     metrics.update(pii_bench.run(quick=QUICK))
-    groups["pii"] = round(clock() - mark, 1)
+    groups["pii"], mark = round(clock() - mark, 1), clock()
+    metrics.update(segment_bench.run(quick=QUICK))
+    groups["segments"] = round(clock() - mark, 1)
     results = {
         "metrics": metrics,
         "meta": {

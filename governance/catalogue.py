@@ -25,6 +25,7 @@ class FieldType(StrEnum):
     DECIMAL = "decimal"
     ENUM = "enum"
     TEXT = "text"
+    COUNT = "count"  # a non-negative whole number (activity counts), stored as an integer
 
 
 class CatalogueError(ValueError):

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from cdp.db.engine import make_engine
 from cdp.db.models import Base
+from cdp.segments import tables as _segment_tables  # noqa: F401  (registers its tables)
 
 config = context.config
 target_metadata = Base.metadata

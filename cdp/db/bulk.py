@@ -30,7 +30,11 @@ class _SqliteDatetime:
             return None
         if self._last[0] is value:
             return self._last[1]
-        moment = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        zone = value.tzinfo
+        if zone is UTC:  # the usual case (utcnow): no conversion needed
+            moment = value.replace(tzinfo=None)
+        else:
+            moment = value.astimezone(UTC).replace(tzinfo=None) if zone else value
         text = moment.isoformat(" ", "microseconds")
         self._last = (value, text)
         return text

@@ -108,6 +108,15 @@ class Profile(Base):
     risk_tolerance: Mapped[str | None] = mapped_column(String(2))
     preferred_channel: Mapped[str | None] = mapped_column(String(16))
     service_note_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # activity aggregates (issue 8): counts plain, amounts ciphertext like aum
+    last_login_date: Mapped[date | None] = mapped_column(Date)
+    logins_30d: Mapped[int | None] = mapped_column(Integer)
+    logins_90d: Mapped[int | None] = mapped_column(Integer)
+    txns_30d: Mapped[int | None] = mapped_column(Integer)
+    txns_90d: Mapped[int | None] = mapped_column(Integer)
+    txn_amount_90d_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    aum_90d_ago_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    products_held: Mapped[int | None] = mapped_column(Integer)
     provenance: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(TS)
 
@@ -291,6 +300,15 @@ class MaskedProfile(Base):
     note_source: Mapped[str | None] = mapped_column(String(32))  # digest of the note ciphertext
     tags: Mapped[list[Any]] = mapped_column(JSON)
     lifecycle_stage: Mapped[str | None] = mapped_column(String(16))
+    # activity, value and lifecycle (issue 8): bands and flags only, never an amount or a date
+    tenure_years: Mapped[int | None] = mapped_column(Integer)
+    aum_trend: Mapped[str | None] = mapped_column(String(8))
+    recency_band: Mapped[str | None] = mapped_column(String(8))
+    activity_level: Mapped[str | None] = mapped_column(String(8))
+    txn_amount_band: Mapped[str | None] = mapped_column(String(16))
+    products_held: Mapped[int | None] = mapped_column(Integer)
+    contribution_band: Mapped[str | None] = mapped_column(String(8))
+    churn_risk: Mapped[bool | None] = mapped_column(Boolean)
     profile_updated_at: Mapped[datetime] = mapped_column(TS)
     consent_updated_at: Mapped[datetime | None] = mapped_column(TS)
     refreshed_at: Mapped[datetime] = mapped_column(TS)

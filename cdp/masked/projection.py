@@ -1,6 +1,8 @@
 """One customer's masked row from their decrypted fields, consents and masked note (pure logic).
 
 Nothing clear leaves this function: birth date, address and AUM become band, city and tier; the
+activity amounts (transactions over 90 days, AUM 90 days ago) become a band, a trend and a
+contribution band; dates become tenure years and a recency band (`masking.lifecycle`); the
 customer id becomes the view domain's pseudonym (the id is kept only as the internal key).
 """
 
@@ -19,11 +21,12 @@ from consent.notices import NoticeCatalogue
 from consent.purposes import PurposeCatalogue
 from consent.verdict import verdict_from_state
 from masking.generalise import city_of, parse_decimal
+from masking.lifecycle import ActivityInputs
 from masking.pseudonyms import Pseudonymiser
 
 # Encrypted fields a refresh opens; plain ones come with the source row, the note on demand.
 NO_TAGS = RawJson("[]")  # the segmentation issue fills these
-FIELDS = ("birth_date", "home_address", "aum")
+FIELDS = ("birth_date", "home_address", "aum", "txn_amount_90d", "aum_90d_ago")
 
 
 class Projector:
@@ -39,6 +42,7 @@ class Projector:
     ):
         self._domain = config.view_domain
         self._general = config.generaliser
+        self._lifecycle = config.lifecycle
         self._pseudonyms = pseudonyms
         self._consent_purposes = {p.code: p for p in purposes if p.needs_consent}
         self._notices = notices
@@ -56,7 +60,26 @@ class Projector:
         """Returns the masked_profile row of one customer as of `now` (`today` in China)."""
         birth = _date(values["birth_date"])
         age = self._general.age(birth, today)
-        address, aum = values["home_address"], values["aum"]
+        address, raw_aum, raw_txn = values["home_address"], values["aum"], values["txn_amount_90d"]
+        raw_before = values["aum_90d_ago"]
+        aum = parse_decimal(raw_aum) if raw_aum else None
+        txn = parse_decimal(raw_txn) if raw_txn else None
+        tier = self._general.aum_tier(aum)
+        derived = self._lifecycle.derive(
+            ActivityInputs(
+                source.open_date,
+                None if aum is None else float(aum),
+                _amount(raw_before),
+                source.last_login_date,
+                source.logins_30d,
+                source.logins_90d,
+                source.txns_30d,
+                source.txns_90d,
+                None if txn is None else float(txn),
+                tier,
+            ),
+            today,
+        )
         return {
             "customer_id": source.customer_id,
             "pseudonym": self._pseudonyms.pseudonym(self._domain, source.customer_id),
@@ -65,7 +88,7 @@ class Projector:
             "is_minor_u18": age.under_18 if age else None,
             "gender": source.gender,
             "city": city_of(address) if address else None,
-            "aum_tier": self._general.aum_tier(parse_decimal(aum)) if aum else None,
+            "aum_tier": tier,  # the value tier (大众/贵宾/财富/私行)
             "risk_level": source.risk_tolerance,
             "preferred_channel": source.preferred_channel,
             "consents": self._flags(consents, birth, now),
@@ -73,7 +96,15 @@ class Projector:
             "note_detector": note.detector,
             "note_source": note.source,
             "tags": NO_TAGS,
-            "lifecycle_stage": None,
+            "lifecycle_stage": derived.lifecycle_stage,
+            "tenure_years": derived.tenure_years,
+            "aum_trend": derived.aum_trend,
+            "recency_band": derived.recency_band,
+            "activity_level": derived.activity_level,
+            "txn_amount_band": self._general.amount_band(txn),
+            "products_held": source.products_held,
+            "contribution_band": derived.contribution_band,
+            "churn_risk": derived.churn_risk,
             "profile_updated_at": source.profile_updated_at,
             "consent_updated_at": max((at for _, at in consents), default=None),
             "refreshed_at": now,
@@ -120,3 +151,13 @@ def _encode(flags: dict[str, bool]) -> RawJson:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _amount(value: str | None) -> float | None:
+    """Reads a canonical amount for labelling only (None when absent or unreadable)."""
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None

@@ -30,6 +30,14 @@ class MaskedProfileRead:
     note_detector: str | None
     tags: list[Any]
     lifecycle_stage: str | None
+    tenure_years: int | None
+    aum_trend: str | None
+    recency_band: str | None
+    activity_level: str | None
+    txn_amount_band: str | None
+    products_held: int | None
+    contribution_band: str | None
+    churn_risk: bool | None
     profile_updated_at: datetime
     consent_updated_at: datetime | None
     refreshed_at: datetime
@@ -42,6 +50,6 @@ def show(conn: Connection, pseudonym: str) -> MaskedProfileRead | None:
         return None
     for name in ("profile_updated_at", "consent_updated_at", "refreshed_at"):
         row[name] = as_utc(row[name])
-    for name in ("is_minor_u14", "is_minor_u18"):
+    for name in ("is_minor_u14", "is_minor_u18", "churn_risk"):
         row[name] = None if row[name] is None else bool(row[name])
     return MaskedProfileRead(**row)

@@ -7,7 +7,7 @@ profile store's. Values are normalised so callers see the same types on SQLite a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, delete, func, select
@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Table, delete, func, select
 from cdp.db.bulk import BulkInsert, BulkInserts
 from cdp.db.hot import HotInQuery, HotQuery
 from cdp.db.models import MaskedProfile, Profile, table_of
-from cdp.profiles.repository import as_json, as_utc
+from cdp.profiles.repository import as_date, as_json, as_utc
 
 masked_t: Table = table_of(MaskedProfile)
 profile_t: Table = table_of(Profile)
@@ -24,7 +24,9 @@ READ_COLUMNS = tuple(c for c in COLUMNS if c not in {"customer_id", "note_source
 
 _SOURCES = HotInQuery(
     "SELECT p.customer_id, p.updated_at, p.gender, p.risk_tolerance, p.preferred_channel, "
-    "p.service_note_ct, m.note_source, m.note_detector, m.masked_note "
+    "p.service_note_ct, m.note_source, m.note_detector, m.masked_note, "
+    "p.open_date, p.last_login_date, p.logins_30d, p.logins_90d, p.txns_30d, p.txns_90d, "
+    "p.products_held "
     "FROM profile p LEFT JOIN masked_profile m ON m.customer_id = p.customer_id "
     "WHERE p.customer_id IN ({marks})"
 )
@@ -62,13 +64,46 @@ class SourceRow(NamedTuple):
     note_source: str | None
     note_detector: str | None
     masked_note: str | None
+    open_date: date | None = None
+    last_login_date: date | None = None
+    logins_30d: int | None = None
+    logins_90d: int | None = None
+    txns_30d: int | None = None
+    txns_90d: int | None = None
+    products_held: int | None = None
 
 
 def sources(conn: Connection, customer_ids: Sequence[str]) -> list[SourceRow]:
     """Loads profile versions, plain fields, note ciphertexts and the masked notes already held."""
     return [
-        SourceRow(cid, as_utc(at) or at, gender, risk, channel, bytes(ct) if ct else None, *held)
-        for cid, at, gender, risk, channel, ct, *held in _SOURCES.all(conn, (), customer_ids)
+        SourceRow(
+            cid,
+            as_utc(at) or at,
+            gender,
+            risk,
+            channel,
+            bytes(ct) if ct else None,
+            held_source,
+            held_detector,
+            held_note,
+            as_date(opened),
+            as_date(login),
+            *counts,
+        )
+        for (
+            cid,
+            at,
+            gender,
+            risk,
+            channel,
+            ct,
+            held_source,
+            held_detector,
+            held_note,
+            opened,
+            login,
+            *counts,
+        ) in _SOURCES.all(conn, (), customer_ids)
     ]
 
 

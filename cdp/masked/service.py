@@ -8,8 +8,10 @@ running it again repairs everything.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -42,6 +44,20 @@ class RefreshStats:
         self.written += other.written
         self.removed += other.removed
         self.notes.update(other.notes)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pauses the cyclic garbage collector for one bounded batch (a fifth of a rebuild's time
+    went to full collections scanning the process's long-lived objects); refcounting still frees
+    everything acyclic, and the collector runs again between batches."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class MaskedView:
@@ -166,7 +182,8 @@ class MaskedView:
                     return stats
                 # rows a concurrent writer holds are refreshed by that writer, in its transaction
                 locked = repo.lock_customers(conn, ids, skip_locked=True)
-                stats.add(self._refresh(conn, sorted(locked)))
+                with collector_paused():
+                    stats.add(self._refresh(conn, sorted(locked)))
             after = ids[-1]
             if on_progress:
                 on_progress(stats.written + stats.removed, total)

@@ -114,6 +114,7 @@ def load_profiles(conn: Connection, customer_ids: Sequence[str]) -> dict[str, di
         row = dict(zip(PROFILE_COLUMNS, values, strict=True))
         row["provenance"] = unpack_provenance(as_json(row["provenance"]))
         row["open_date"] = as_date(row["open_date"])
+        row["last_login_date"] = as_date(row["last_login_date"])
         row["updated_at"] = as_utc(row["updated_at"])
         rows[row["customer_id"]] = row
     return rows

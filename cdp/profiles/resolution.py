@@ -299,6 +299,8 @@ class BatchApplier:
                 work.row[ct_column(field_name)] = sealer.seal(field_name, value)
             elif spec.type is FieldType.DATE:
                 work.row[field_name] = date.fromisoformat(value)
+            elif spec.type is FieldType.COUNT:
+                work.row[field_name] = int(value)
             else:
                 work.row[field_name] = value
         work.pending.clear()

@@ -101,6 +101,7 @@ class ProfileVault:
         aead = None
         tail = f"|{customer_id}|{key.dek_version}".encode()
         opened: dict[str, str | None] = {}
+        heads = _COLUMN_AAD
         for field_name in wanted:
             blob = ciphertexts.get(field_name)
             if blob is None:
@@ -110,6 +111,6 @@ class ProfileVault:
                 aead = self._keyring.aead_for(
                     customer_id, key.wrapped, key.kek_version, key.dek_version
                 )
-            aad = _column_aad(field_name) + tail
-            opened[field_name] = unseal(aead, bytes(blob), aad).decode()
+            head = heads.get(field_name) or _column_aad(field_name)
+            opened[field_name] = unseal(aead, bytes(blob), head + tail).decode()
         return opened

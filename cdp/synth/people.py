@@ -17,6 +17,7 @@ from faker import Faker
 
 from cdp.synth import attributes as attr
 from cdp.synth import ids
+from cdp.synth.activity import activity
 from cdp.synth.tables import (
     COMPASS,
     COMPOUND_SURNAMES,
@@ -57,6 +58,15 @@ class Person:
     risk_tolerance: str | None
     preferred_channel: str
     service_note: str | None
+    # activity aggregates (issue 8), drawn apart so the fields above stay as they were
+    last_login_date: str | None = None
+    logins_30d: str | None = None
+    logins_90d: str | None = None
+    txns_30d: str | None = None
+    txns_90d: str | None = None
+    txn_amount_90d: str | None = None
+    aum_90d_ago: str | None = None
+    products_held: str | None = None
 
     def fields(self) -> dict[str, str]:
         """Returns the catalogue fields this person has, in catalogue order."""
@@ -73,7 +83,8 @@ def generate_people(count: int, seed: int) -> list[Person]:
     """Generates `count` distinct customers, the same ones for the same seed."""
     factory = _PersonFactory(seed)
     people = [factory.person(no) for no in range(1, count + 1)]
-    return _share_family_mobiles(people, random.Random(f"{seed}:family"))
+    people = _share_family_mobiles(people, random.Random(f"{seed}:family"))
+    return _with_activity(people, random.Random(f"{seed}:activity"))
 
 
 class _PersonFactory:
@@ -215,3 +226,13 @@ def _share_family_mobiles(people: list[Person], rng: random.Random) -> list[Pers
     for borrower, lender in zip(borrowers, lenders, strict=False):
         shared[borrower.person_no - 1] = dataclasses.replace(borrower, mobile=lender.mobile)
     return shared
+
+
+def _with_activity(people: list[Person], rng: random.Random) -> list[Person]:
+    """Adds activity aggregates to every customer (their own RNG: nothing else moves)."""
+    return [
+        dataclasses.replace(
+            p, **dataclasses.asdict(activity(rng, p.aum, date.fromisoformat(p.open_date)))
+        )
+        for p in people
+    ]

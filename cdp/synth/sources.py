@@ -1,10 +1,12 @@
 """Spreads synthetic customers over three source systems, with overlaps, conflicts and odd spelling.
 
-* core_banking: every customer, key `CIF` + 10 digits, canonical values.
+* core_banking: every customer, key `CIF` + 10 digits, canonical values, with the transaction,
+  product and AUM-history aggregates.
 * credit_card: ~95% of adult card holders (~45% of customers), key `CC` + 12 digits; ~15% of its
   records carry a different, more recent mobile or address than core banking (a survivorship
   conflict).
-* mobile_app: ~65% of customers, key `APP` + 9 digits, ~20% with an ID number; about 5% of its
+* mobile_app: ~65% of customers, key `APP` + 9 digits, ~20% with an ID number, with the login
+  aggregates (last login, logins over 30/90 days); about 5% of its
   records are app-only prospects (a mobile seen nowhere else, no ID) that must stay separate.
 Family members who share a mobile (see people.py) make mobile an ambiguous match key.
 """
@@ -30,10 +32,12 @@ LAST_SEEN = datetime(2026, 10, 31, 23, 59, 59, tzinfo=CHINA_STANDARD_TIME)
 _CORE_LAST_SEEN = datetime(
     2026, 6, 30, 23, 59, 59, tzinfo=CHINA_STANDARD_TIME
 )  # leaves room for later news
+LOGIN_FIELDS = ("last_login_date", "logins_30d", "logins_90d")  # the app's activity aggregates
 _CORE_FIELDS = frozenset(Person.__dataclass_fields__) - {
     "person_no",
     "card_no",
     "preferred_channel",
+    *LOGIN_FIELDS,
 }
 _STREET = re.compile(r"[^0-9]+")
 
@@ -133,6 +137,7 @@ class _Builder:
         if person.email and rng.random() < 0.8:
             fields["email"] = messy.email(rng, person.email)
         fields["preferred_channel"] = person.preferred_channel
+        fields |= {k: v for k in LOGIN_FIELDS if (v := getattr(person, k)) is not None}
         when = _instant(rng, FIRST_SEEN, LAST_SEEN)
         return SourceRecord("mobile_app", key, when, fields, person.person_no)
 

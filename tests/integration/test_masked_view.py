@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -286,3 +287,89 @@ def test_when_the_cli_rebuilds_and_shows_then_the_row_comes_back_without_the_cus
     assert json.loads(shown.stdout)["city"] == "北京市"
     assert adult not in shown.stdout
     assert run_cdp(env, "masked", "show", "--pseudonym", "0" * 32).returncode == 2
+
+
+ACTIVITY = {  # core banking's aggregates and the app's logins, as sources send them
+    "open_date": "2015-03-02",
+    "txns_30d": "12",
+    "txns_90d": "30",
+    "txn_amount_90d": "250,000.00",
+    "aum_90d_ago": "140000.00",
+    "products_held": "4",
+    "logins_30d": "9",
+    "logins_90d": "20",
+}
+
+
+def _activity_row(platform: Platform, **fields: str) -> dict[str, Any]:
+    from consent.clock import local_date
+
+    today = local_date(platform.masked._clock())
+    login = (today - timedelta(days=3)).isoformat()
+    ingest(
+        platform,
+        {
+            "source_key": "ACT1",
+            "observed_at": "2025-01-01T09:00:00+08:00",
+            "id_number": "320102198505051233",
+            "aum": "123456.78",
+            "last_login_date": login,
+            **ACTIVITY,
+            **fields,
+        },
+    )
+    return only_row(platform)
+
+
+def test_when_activity_aggregates_are_ingested_then_the_view_holds_bands_flags_and_stage(
+    platform: Platform,
+) -> None:
+    row = _activity_row(platform)
+    assert row["aum_tier"] == "贵宾"  # the value tier
+    assert row["tenure_years"] >= 11
+    assert (row["aum_trend"], row["recency_band"], row["activity_level"]) == ("down", "7d", "high")
+    assert (row["txn_amount_band"], row["products_held"]) == ("20万–50万", 4)
+    assert row["contribution_band"] == "medium"  # 1,234.57 + 2,000 yuan a year
+    assert (row["lifecycle_stage"], row["churn_risk"]) == ("decline", True)
+    blob = "\x00".join(str(v) for v in row.values())
+    for amount in ("123456.78", "250000.00", "140000.00", "250,000.00"):
+        assert amount not in blob
+
+
+def test_when_activity_changes_then_refresh_and_rebuild_agree(platform: Platform) -> None:
+    _activity_row(platform, aum_90d_ago="100000.00", logins_30d="1", txns_30d="1")
+    row = only_row(platform)
+    assert (row["aum_trend"], row["activity_level"], row["lifecycle_stage"]) == (
+        "up",
+        "low",
+        "decline",  # 2 events in 30 days against 50 in 90: activity falling
+    )
+    with platform.engine.begin() as conn:
+        conn.execute(masked_t.delete())
+    platform.masked.rebuild(platform.engine)
+    assert _without_versions(rows(platform)) == _without_versions({row["customer_id"]: row})
+
+
+def test_when_the_amounts_are_stored_then_only_ciphertext_is_kept(platform: Platform) -> None:
+    _activity_row(platform)
+    with platform.engine.connect() as conn:
+        stored = conn.exec_driver_sql(
+            "SELECT txn_amount_90d_ct, aum_90d_ago_ct, logins_30d, products_held FROM profile"
+        ).one()
+    assert b"250000" not in bytes(stored[0])
+    assert b"140000" not in bytes(stored[1])
+    assert (stored[2], stored[3]) == (9, 4)
+
+
+def test_when_no_activity_is_known_then_the_columns_say_unknown_or_stay_empty(
+    platform: Platform, adult: str
+) -> None:
+    row = only_row(platform)
+    assert (row["aum_trend"], row["recency_band"], row["activity_level"]) == (
+        "unknown",
+        "unknown",
+        None,
+    )
+    assert (row["txn_amount_band"], row["products_held"], row["tenure_years"]) == (None, None, None)
+    assert row["contribution_band"] == "medium"  # from AUM alone
+    assert (row["lifecycle_stage"], row["churn_risk"]) == (None, None)

@@ -12,6 +12,7 @@ from cdp.profiles.validators.dates import past_date
 from cdp.profiles.validators.documents import id_number, id_type, is_resident_id
 from cdp.profiles.validators.money import amount, bank_card
 from cdp.profiles.validators.names import gender, person_name
+from cdp.profiles.validators.numbers import count, product_count
 from cdp.profiles.validators.phones import cn_landline, cn_mobile
 from cdp.profiles.validators.record import validate_field, validate_fields
 from cdp.profiles.validators.text import address, email, enum, free_text, short_text
@@ -31,6 +32,8 @@ register("bank_card", bank_card)
 register("amount", amount)
 register("enum", enum)
 register("free_text", free_text)
+register("count", count)
+register("product_count", product_count)
 
 __all__ = [
     "C3_FIELD_NAMES",
@@ -44,6 +47,7 @@ __all__ = [
     "c3_kind",
     "cn_landline",
     "cn_mobile",
+    "count",
     "email",
     "enum",
     "free_text",
@@ -53,6 +57,7 @@ __all__ = [
     "is_resident_id",
     "past_date",
     "person_name",
+    "product_count",
     "register",
     "short_text",
     "validate_field",

@@ -84,7 +84,20 @@ def validate_fields(
             errors.append(FieldError(name, exc.reason))
     if "id_number" in clean:
         _check_against_id(clean, errors)
+    if "logins_30d" in clean or "txns_30d" in clean:
+        _check_windows(clean, errors)
     return clean, errors
+
+
+_WINDOWS = (("logins_30d", "logins_90d"), ("txns_30d", "txns_90d"))
+
+
+def _check_windows(clean: dict[str, str], errors: list[FieldError]) -> None:
+    """Holds a 30-day count to at most the 90-day count of the same record (when both are sent)."""
+    for short, long in _WINDOWS:
+        if short in clean and long in clean and int(clean[short]) > int(clean[long]):
+            del clean[short]
+            errors.append(FieldError(short, f"exceeds {long}"))
 
 
 def _unknown_field_reason(name: str) -> str:
