@@ -35,12 +35,14 @@ _BY_DOMAIN = {
     "profile": EventClass.WRITE,
     "consent": EventClass.CONSENT,
     "segment": EventClass.EXPORT,
+    "campaign": EventClass.EXPORT,
     "export": EventClass.EXPORT,
     "dsr": EventClass.DSR,
     "policy": EventClass.ADMIN,
     "key": EventClass.ADMIN,
     "audit": EventClass.ADMIN,
     "client": EventClass.ADMIN,
+    "tag": EventClass.CONSENT,  # a tag deletion is the customer's choice, kept like consents
     "auth": EventClass.AUTH,
     "api": EventClass.AUTH,
 }

@@ -30,6 +30,9 @@ class AuditTag(StrEnum):
     SEGMENT_CREATE = "segment:create"
     SEGMENT_PUBLISH = "segment:publish"
     SEGMENT_RUN = "segment:run"
+    CAMPAIGN_CREATE = "campaign:create"  # an audience snapshot bound to a channel and content
+    CAMPAIGN_SEND = "campaign:send"  # one event per send batch: the resolved subjects, no address
+    CAMPAIGN_RESPONSE = "campaign:response"  # channel responses recorded (counts only)
     EXPORT = "export"
 
     DSR_ACCESS = "dsr:access"
@@ -53,6 +56,8 @@ class AuditTag(StrEnum):
     CLIENT_ADD = "client:add"  # an API client registered (id and name, never its key)
     CLIENT_DISABLE = "client:disable"
     CLIENT_LIST = "client:list"  # the registered API clients listed (names and roles only)
+
+    TAG_DELETE = "tag:delete"  # a customer deleted a tag used to target them (Algorithm Art 17)
 
     @property
     def domain(self) -> str:

@@ -26,6 +26,7 @@ from bench import (  # noqa: E402
     masked_bench,
     pii_bench,
     segment_bench,
+    tag_bench,
 )
 from cdp.settings import Settings  # noqa: E402
 
@@ -81,7 +82,9 @@ def main() -> int:
     metrics.update(pii_bench.run(quick=QUICK))
     groups["pii"], mark = round(clock() - mark, 1), clock()
     metrics.update(segment_bench.run(quick=QUICK))
-    groups["segments"] = round(clock() - mark, 1)
+    groups["segments"], mark = round(clock() - mark, 1), clock()
+    metrics.update(tag_bench.run(quick=QUICK))
+    groups["tags"] = round(clock() - mark, 1)
     results = {
         "metrics": metrics,
         "meta": {

@@ -50,6 +50,8 @@ from cdp.profiles.vault import ProfileVault
 from cdp.resources import load_catalogue, load_yaml, shipped_policy_dir
 from cdp.scanning.factory import LazyDetector
 from cdp.settings import Environment, KekProviderName, Settings, SettingsError
+from cdp.tags.compute import TagComputer
+from cdp.tags.config import load_tag_config
 from consent.notices import NoticeCatalogue, parse_notices
 from consent.purposes import PurposeCatalogue, parse_purposes
 from governance.catalogue import FieldCatalogue
@@ -161,6 +163,7 @@ class Platform:
             pseudonyms=self.pseudonyms,
             purposes=self.purposes,
             notices=self.notices,
+            tags=TagComputer(load_tag_config(policy_dir(self.settings))),
         )
         return MaskedView(projector=projector, store=self.store, masker=self.note_masker)
 

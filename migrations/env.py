@@ -5,9 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from cdp.campaigns import tables as _campaign_tables  # noqa: F401  (registers its tables)
 from cdp.db.engine import make_engine
 from cdp.db.models import Base
 from cdp.segments import tables as _segment_tables  # noqa: F401  (registers its tables)
+from cdp.tags import tables as _tag_tables  # noqa: F401  (registers its tables)
 
 config = context.config
 target_metadata = Base.metadata

@@ -12,7 +12,7 @@ from cdp.api.context import ApiState
 from cdp.api.errors import install_handlers
 from cdp.api.middleware import RequestContext
 from cdp.api.openapi import install_openapi
-from cdp.api.routes import admin, audit, consents, customers, health, oauth
+from cdp.api.routes import admin, audit, consents, customers, health, oauth, segments
 from cdp.apiclients import ClientCache, ClientRegistry, TokenIssuer, token_signing_key
 from cdp.bootstrap import build_platform
 from cdp.settings import Settings
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, *, telemetry: Telemetry | None 
         docs_url="/docs",
         redoc_url=None,
     )
-    for module in (health, oauth, customers, consents, audit, admin):
+    for module in (health, oauth, customers, consents, segments, audit, admin):
         app.include_router(module.router)
     install_handlers(app)
     install_openapi(app)

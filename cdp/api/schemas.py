@@ -248,3 +248,105 @@ class Health(BaseModel):
 
     status: Literal["ok", "unavailable"]
     checks: dict[str, bool] = Field(default_factory=dict)
+
+
+SEGMENT_NAME = r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$"
+
+
+class SegmentIn(Strict):
+    """A segment definition: a new version when the name exists (docs/rules.md)."""
+
+    name: str = Field(pattern=SEGMENT_NAME, description="Letters, digits, _ . - (1-100).")
+    rule: dict[str, Any] = Field(description="A rule document over the whitelisted attributes.")
+
+
+class SegmentOut(BaseModel):
+    """One stored version of a segment and its publication."""
+
+    name: str
+    version: int
+    rule: dict[str, Any]
+    attributes: list[str]
+    uses_sensitive: bool
+    created_by: str
+    created_at: str
+    pia_id: str | None = None
+    published_at: str | None = None
+
+
+class SegmentSummaryOut(BaseModel):
+    """A segment with its latest version."""
+
+    name: str
+    latest_version: int
+    uses_sensitive: bool
+    published: bool
+    created_at: str
+
+
+class SegmentListOut(BaseModel):
+    segments: list[SegmentSummaryOut]
+
+
+class PublishIn(Strict):
+    """Publication of a version; sensitive segments need a PIA id (PIPL Art 55)."""
+
+    pia_id: str | None = Field(
+        default=None, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$"
+    )
+    version: int | None = Field(default=None, ge=1, le=1_000_000)
+
+
+class RunIn(Strict):
+    """Run options; the purpose is the X-Purpose header (P05, P06 or P07)."""
+
+    version: int | None = Field(default=None, ge=1, le=1_000_000)
+    include_minors: bool = False
+    k: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="At least the configured k."
+    )
+
+
+class RunOut(BaseModel):
+    """A run's report: k-suppressed counts, never a pseudonym or a customer id."""
+
+    run_id: str
+    segment: str
+    version: int
+    purpose: str
+    at: str
+    k: int
+    size: int | None
+    suppressed: bool
+    include_minors: bool
+    breakdowns: dict[str, dict[str, int | None]]
+    audience_domain: str
+
+
+class CampaignResponseIn(Strict):
+    """One response a channel reports for a recipient (a marketing-domain pseudonym)."""
+
+    response_id: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
+        description="The channel's id for this response: replays are duplicates.",
+    )
+    pseudonym: str = Field(pattern=r"^[0-9a-f]{32}$")
+    kind: Literal["delivered", "opened", "converted", "opted_out"]
+    at: str | None = Field(default=None, max_length=64, description="ISO 8601 with an offset.")
+
+
+class CampaignResponsesIn(Strict):
+    """A batch of responses; `opted_out` withdraws the campaign's consent."""
+
+    responses: list[CampaignResponseIn] = Field(min_length=1)
+
+
+class CampaignResponseResult(BaseModel):
+    position: int = Field(description="1-based position in the batch.")
+    response_id: str | None
+    status: str = Field(description="recorded, duplicate or rejected.")
+    reason: str | None = None
+
+
+class CampaignResponsesOut(BaseModel):
+    results: list[CampaignResponseResult]

@@ -24,5 +24,11 @@ ROUTE_TAGS = MappingProxyType(
         "add_client": AuditTag.CLIENT_ADD,
         "disable_client": AuditTag.CLIENT_DISABLE,
         "issue_token": AuditTag.AUTH_LOGIN,
+        "create_segment": AuditTag.SEGMENT_CREATE,
+        "list_segments": AuditTag.SEGMENT_CREATE,
+        "show_segment": AuditTag.SEGMENT_CREATE,
+        "publish_segment": AuditTag.SEGMENT_PUBLISH,
+        "run_segment": AuditTag.SEGMENT_RUN,
+        "record_campaign_responses": AuditTag.CAMPAIGN_RESPONSE,
     }
 )

@@ -7,7 +7,7 @@ import os
 import typer
 
 from cdp.bootstrap import NotInitialised, init_store
-from cdp.cli import audit, clients, consent, demo, keys, masked, policy, segment
+from cdp.cli import audit, campaign, clients, consent, demo, keys, masked, policy, segment, tags
 from cdp.cli.common import EXIT_USAGE, err, out, settings
 from cdp.cli.ingest import ingest
 from cdp.cli.read import read
@@ -38,6 +38,8 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(masked.app, name="masked")
 app.add_typer(clients.app, name="clients")
 app.add_typer(segment.app, name="segment")
+app.add_typer(campaign.app, name="campaign")
+app.add_typer(tags.app, name="tags")
 
 
 @app.command()

@@ -8,7 +8,7 @@ customer id becomes the view domain's pseudonym (the id is kept only as the inte
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from cdp.db.bulk import RawJson
 from cdp.masked.config import MaskingConfig
 from cdp.masked.notes import NoteOutcome
 from cdp.masked.repository import SourceRow
+from cdp.tags.compute import TagComputer
 from consent.notices import NoticeCatalogue
 from consent.purposes import PurposeCatalogue
 from consent.verdict import verdict_from_state
@@ -25,7 +26,7 @@ from masking.lifecycle import ActivityInputs
 from masking.pseudonyms import Pseudonymiser
 
 # Encrypted fields a refresh opens; plain ones come with the source row, the note on demand.
-NO_TAGS = RawJson("[]")  # the segmentation issue fills these
+NO_TAGS = RawJson("[]")  # without a tag computer (tests of the projection alone)
 FIELDS = ("birth_date", "home_address", "aum", "txn_amount_90d", "aum_90d_ago")
 
 
@@ -39,7 +40,9 @@ class Projector:
         pseudonyms: Pseudonymiser,
         purposes: PurposeCatalogue,
         notices: NoticeCatalogue,
+        tags: TagComputer | None = None,
     ):
+        self._tags = tags
         self._domain = config.view_domain
         self._general = config.generaliser
         self._lifecycle = config.lifecycle
@@ -56,8 +59,10 @@ class Projector:
         note: NoteOutcome,
         now: datetime,
         today: date,
+        deleted_tags: Collection[str] = (),
     ) -> dict[str, Any]:
-        """Returns the masked_profile row of one customer as of `now` (`today` in China)."""
+        """Returns the masked_profile row of one customer as of `now` (`today` in China); its
+        tags are computed from the finished row, without the ones the customer deleted."""
         birth = _date(values["birth_date"])
         age = self._general.age(birth, today)
         address, raw_aum, raw_txn = values["home_address"], values["aum"], values["txn_amount_90d"]
@@ -80,7 +85,7 @@ class Projector:
             ),
             today,
         )
-        return {
+        masked = {
             "customer_id": source.customer_id,
             "pseudonym": self._pseudonyms.pseudonym(self._domain, source.customer_id),
             "age_band": age.band if age else None,
@@ -109,6 +114,9 @@ class Projector:
             "consent_updated_at": max((at for _, at in consents), default=None),
             "refreshed_at": now,
         }
+        if self._tags is not None:
+            masked["tags"] = self._tags.encoded(masked, deleted_tags)
+        return masked
 
     def consent_columns(
         self,

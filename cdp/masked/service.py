@@ -25,6 +25,7 @@ from cdp.masked.notes import NoteMasker, NoteOutcome, masked_now, reusable
 from cdp.masked.projection import FIELDS, Projector
 from cdp.profiles.resolution import utcnow
 from cdp.profiles.store import ProfileStore
+from cdp.tags.repository import deleted_tags
 from consent.clock import local_date
 
 BIRTH = ("birth_date",)
@@ -117,7 +118,10 @@ class MaskedView:
         rows = [row for row in repo.sources(conn, ids) if values.get(row.customer_id) is not None]
         erased = [cid for cid in ids if cid in values and values[cid] is None]
         notes = self._notes(conn, rows)
-        consents = repo.consent_states(conn, [row.customer_id for row in rows])
+        present = [row.customer_id for row in rows]
+        consents = repo.consent_states(conn, present)
+        deleted = deleted_tags(conn, present)  # one query per batch
+        no_deletions: frozenset[str] = frozenset()
         masked = []
         for row in rows:
             note = notes[row.customer_id]
@@ -125,7 +129,13 @@ class MaskedView:
             fields = values[row.customer_id] or {}
             masked.append(
                 self._projector.row(
-                    row, fields, consents.get(row.customer_id, ()), note, now, today
+                    row,
+                    fields,
+                    consents.get(row.customer_id, ()),
+                    note,
+                    now,
+                    today,
+                    deleted.get(row.customer_id, no_deletions),
                 )
             )
         repo.upsert(conn, masked)

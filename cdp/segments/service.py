@@ -123,9 +123,9 @@ class RunResult:
 
 
 def tag_opt_outs(conn: Connection, purpose: str, tags: frozenset[str]) -> frozenset[str]:
-    """HOOK (tag deletion, issue 8 part 3, not built yet): customer ids that deleted one of `tags`
-    or opted out of tag-based targeting for `purpose`; they are dropped from the audience.
-    Returns nothing until tag deletions are recorded."""
+    """HOOK: customer ids to drop for having deleted one of `tags`. Always empty: a deleted tag
+    is taken off the customer's masked row and never computed onto it again (`cdp.tags`), so
+    `has_tag` no longer matches them (tests/integration/test_tags.py checks this)."""
     del conn, purpose, tags
     return frozenset()
 

@@ -60,6 +60,7 @@ FAMILIES: dict[str, tuple[str, str | None]] = {
     "consent": ("cs", "P01"),
     "audit": ("compliance", None),
     "admin": ("admin", None),
+    "segments": ("marketing", "P07"),
 }
 # clients the admin pass may disable: never one this test authenticates with
 EXPENDABLE = ("marketing", "kyc", "disabled")
@@ -116,7 +117,7 @@ def caller(case: Any) -> tuple[str | None, str | None]:
         return None, None
     if path.startswith("/v1/sources/"):
         return "engineer", "P01"
-    if path == "/v1/consent-events":
+    if path == "/v1/consent-events" or path.startswith("/v1/campaigns/"):
         return "channel", None
     tags = case.operation.tags or []
     return FAMILIES[tags[0]]
@@ -168,6 +169,11 @@ def bodies(api: Api) -> dict[str, list[Any]]:
             {"events": [grant("seed-1", ADULT_ID, "P05")]},  # a replay: duplicate
         ],
         "/v1/admin/clients": [{"name": "st-client", "roles": ["customer_service"]}],
+        "/v1/segments": [
+            {"name": "st-women", "rule": {"attr": "gender", "op": "eq", "value": "F"}},
+            {"name": "st-rich", "rule": {"attr": "aum_tier", "op": "ge", "value": "财富"}},
+        ],
+        "/v1/segments/{name}:run": [{}, {"k": 50, "include_minors": True}],
         "/v1/oauth/token": [
             {
                 "grant_type": "client_credentials",
@@ -189,6 +195,7 @@ BODY_OPERATIONS = {  # operation: the seeded client allowed to call it
     ("POST", "/v1/consent-events"): "channel",
     ("POST", "/v1/admin/clients"): "admin",
     ("POST", "/v1/customers:search"): "cs",
+    ("POST", "/v1/segments"): "marketing",
 }
 
 

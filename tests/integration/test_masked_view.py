@@ -104,7 +104,7 @@ def test_when_a_profile_is_ingested_then_its_masked_row_holds_only_generalised_v
     assert row["masked_note"] == "客户张*来电，手机138****5678"  # the platform's detector
     assert row["note_detector"] == platform.note_masker.version
     assert row["consents"]["P06"] is False
-    assert row["tags"] == []
+    assert row["tags"] == ["T_SENIOR", "T_VIP"]  # policies/tags.yaml, computed on refresh
     assert adult not in row["pseudonym"]
 
 

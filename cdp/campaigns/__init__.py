@@ -1,0 +1,1 @@
+"""Campaigns: audience snapshot + channel + content, consent-checked send, the response loop."""

@@ -1,0 +1,1 @@
+"""Customer tags: definitions (`policies/tags.yaml`), computation into the masked view."""

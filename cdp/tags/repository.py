@@ -1,0 +1,38 @@
+"""Reads and writes tag deletions: one query per batch of customers, never one per row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from cdp.tags.tables import tag_deletion_t as t
+
+CHUNK = 1000  # bound parameters per IN list
+
+
+def deleted_tags(conn: Connection, customer_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+    """The tags each of the customers deleted (customers without deletions are left out)."""
+    found: dict[str, set[str]] = {}
+    for start in range(0, len(customer_ids), CHUNK):
+        chunk = customer_ids[start : start + CHUNK]
+        stmt = select(t.c.customer_id, t.c.tag_id).where(t.c.customer_id.in_(chunk))
+        for customer_id, tag_id in conn.execute(stmt):
+            found.setdefault(customer_id, set()).add(tag_id)
+    return {cid: frozenset(tags) for cid, tags in found.items()}
+
+
+def record_deletion(
+    conn: Connection, customer_id: str, tag_id: str, channel: str, at: datetime
+) -> bool:
+    """Stores the deletion; False when the customer had already deleted the tag."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(t)
+        .values(customer_id=customer_id, tag_id=tag_id, deleted_at=at, channel=channel)
+        .on_conflict_do_nothing(index_elements=["customer_id", "tag_id"])
+        .returning(t.c.tag_id)
+    )
+    return conn.execute(stmt).first() is not None
