@@ -26,6 +26,7 @@ from cdp.bootstrap import Platform, build_platform, init_store
 from cdp.cli.search import find_customers
 from cdp.db.hot import HotQuery
 from cdp.db.models import BlindIndex, Customer, Profile, SourceLink
+from cdp.demo_marketing import marketing_demo
 from cdp.governed.errors import AccessDenied
 from cdp.profiles.ingest import IngestSummary
 from cdp.profiles.validators import validate_field
@@ -80,6 +81,8 @@ def run_demo(settings: Settings, *, customers: int, seed: int, reset: bool) -> N
                 _governed_reads(platform, consenting or customer or "")
             _consent_reads(platform)
             _audit_trail(platform, consenting or customer)
+            _step(10, "segments and a campaign over the masked view (pseudonyms and bands only)")
+            marketing_demo(platform, console)
     finally:
         platform.close()
 
