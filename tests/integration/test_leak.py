@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -44,9 +47,32 @@ def ingest_everything(
     outputs.append(run_cdp(env, "keys", "status"))
     outputs.append(run_cdp(env, "masked", "rebuild"))  # the masked view is scanned with the rest
     assert "masked view rebuilt" in outputs[-1].stdout, outputs[-1].stderr[-500:]
+    outputs += _segment_and_campaign(env, tmp_path)  # audiences and exports are scanned too
     assert all(o.returncode in (0, 1) for o in outputs), [o.stderr for o in outputs]
     printed = "".join(o.stdout + o.stderr for o in outputs)
     return seeded_values(list(files.values())), printed, keeper
+
+
+def _segment_and_campaign(env: dict[str, str], tmp_path: Path) -> list[Any]:
+    """Runs a P07 segment with its audience file and a campaign export; returns the outputs."""
+    rule = json.dumps({"attr": "age_band", "op": "ge", "value": "18–24"}, ensure_ascii=False)
+    outputs = [
+        run_cdp(env, "segment", "create", "adults", "--rule", rule, check=True),
+        run_cdp(env, "segment", "publish", "adults", "--pia-id", "PIA-1", check=True),
+    ]
+    audience, exported = tmp_path / "audience.txt", tmp_path / "export.txt"
+    ran = run_cdp(env, "segment", "run", "adults", "--purpose", "P07", "--out", str(audience))
+    created = run_cdp(env, "segment", "run", "adults", "--purpose", "P07", "--json", check=True)
+    run_id = json.loads(created.stdout)["run_id"]
+    campaign = run_cdp(env, "campaign", "create", run_id, "--channel", "sms", "--content", "c1")
+    campaign_id = re.search(r"campaign ([0-9a-f]{32})", campaign.stdout)
+    assert campaign_id, campaign.stderr[-500:]
+    export = run_cdp(env, "campaign", "export", campaign_id[1], "--out", str(exported))
+    outputs += [ran, created, campaign, export]
+    files = [audience.read_text("utf-8"), exported.read_text("utf-8")]
+    assert all(len(text.splitlines()) >= 50 for text in files)  # something was exported
+    outputs.append(subprocess.CompletedProcess([], 0, "".join(files), ""))
+    return outputs
 
 
 def _hold_wal_open(settings: Settings) -> sqlite3.Connection | None:
