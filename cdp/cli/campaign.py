@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import csv
-import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
+from sqlalchemy import Connection
 
+from cdp.auditing.context import cli_actor
 from cdp.campaigns.service import (
     CHANNELS,
     CampaignDenied,
     CampaignError,
     CampaignNotFound,
+    CampaignService,
     build_service,
 )
 from cdp.cli.common import EXIT_DENIED, EXIT_FAILED_ROWS, EXIT_USAGE, err, out, platform
@@ -27,10 +30,23 @@ app = typer.Typer(
 )
 RoleOpt = Annotated[list[str] | None, typer.Option("--role", help="Role(s) acting.")]
 MAX_RESPONSES = 100_000
+T = TypeVar("T")
 
 
-def _principal(role: list[str] | None, default: str) -> Principal:
-    return Principal(f"local:{getpass.getuser()}", frozenset(role or [default]))
+def _acting(
+    role: list[str] | None,
+    default: str,
+    call: Callable[[CampaignService, Connection, Principal], T],
+) -> T:
+    """Runs one service call as the local account; a refusal commits its audit record, then
+    exits with its code."""
+    principal = Principal(cli_actor(), frozenset(role or [default]))
+    with platform() as built, built.engine.begin() as conn:
+        try:
+            return call(build_service(built), conn, principal)
+        except CampaignError as exc:
+            failure = exc
+    raise _fail(failure)
 
 
 def _fail(exc: CampaignError) -> typer.Exit:
@@ -48,17 +64,11 @@ def create_cmd(
     role: RoleOpt = None,
 ) -> None:
     """Create a campaign from a run's audience snapshot (default role marketing_analyst)."""
-    with platform() as built, built.engine.begin() as conn:
-        try:
-            made = build_service(built).create(
-                conn, _principal(role, "marketing_analyst"), run_id, channel, content_id
-            )
-        except CampaignError as exc:
-            failure: CampaignError | None = exc
-        else:
-            failure = None
-    if failure is not None:
-        raise _fail(failure)
+    made = _acting(
+        role,
+        "marketing_analyst",
+        lambda svc, conn, who: svc.create(conn, who, run_id, channel, content_id),
+    )
     out.print(
         f"campaign {made.campaign_id}: {made.channel} {made.content_id} for {made.purpose}, "
         f"{made.recipients} recipients pending",
@@ -73,17 +83,9 @@ def export_cmd(
     role: RoleOpt = None,
 ) -> None:
     """Export the audience as marketing-domain pseudonyms, one per line (never ids)."""
-    with platform() as built, built.engine.begin() as conn:
-        try:
-            found = build_service(built).export(
-                conn, _principal(role, "marketing_analyst"), campaign_id
-            )
-        except CampaignError as exc:
-            failure: CampaignError | None = exc
-        else:
-            failure = None
-    if failure is not None:
-        raise _fail(failure)
+    found = _acting(
+        role, "marketing_analyst", lambda svc, conn, who: svc.export(conn, who, campaign_id)
+    )
     out_file.write_text("".join(p + "\n" for p in found), encoding="ascii")
     out.print(f"{len(found)} pseudonyms written to {out_file}", markup=False)
 
@@ -100,17 +102,9 @@ def send_cmd(
     role: RoleOpt = None,
 ) -> None:
     """Resolve addresses for valid consent now, one audited batch (default campaign_delivery)."""
-    with platform() as built, built.engine.begin() as conn:
-        try:
-            sent = build_service(built).send(
-                conn, _principal(role, "campaign_delivery"), campaign_id
-            )
-        except CampaignError as exc:
-            failure: CampaignError | None = exc
-        else:
-            failure = None
-    if failure is not None:
-        raise _fail(failure)
+    sent = _acting(
+        role, "campaign_delivery", lambda svc, conn, who: svc.send(conn, who, campaign_id)
+    )
     if emit:
         for item in sent.deliveries:
             sys.stdout.write(
@@ -145,17 +139,9 @@ def respond_cmd(
     if len(rows) > MAX_RESPONSES:
         err.print(f"[red]at most {MAX_RESPONSES} responses per file[/]")
         raise typer.Exit(EXIT_USAGE)
-    with platform() as built, built.engine.begin() as conn:
-        try:
-            results = build_service(built).record_responses(
-                conn, _principal(role, "consent_intake"), rows
-            )
-        except CampaignError as exc:
-            failure: CampaignError | None = exc
-        else:
-            failure = None
-    if failure is not None:
-        raise _fail(failure)
+    results = _acting(
+        role, "consent_intake", lambda svc, conn, who: svc.record_responses(conn, who, rows)
+    )
     counts = {s: sum(r.status == s for r in results) for s in ("recorded", "duplicate", "rejected")}
     out.print(", ".join(f"{k} {v}" for k, v in counts.items()), markup=False)
     for r in results:
@@ -174,15 +160,7 @@ def report_cmd(
     role: RoleOpt = None,
 ) -> None:
     """Counts by status, conversion by AUM tier and lifecycle stage; cells below k hidden."""
-    with platform() as built, built.engine.begin() as conn:
-        try:
-            report = build_service(built).report(
-                conn, _principal(role, "marketing_analyst"), campaign_id, k
-            )
-        except CampaignError as exc:
-            failure: CampaignError | None = exc
-        else:
-            failure = None
-    if failure is not None:
-        raise _fail(failure)
+    report = _acting(
+        role, "marketing_analyst", lambda svc, conn, who: svc.report(conn, who, campaign_id, k)
+    )
     out.print_json(json.dumps(report, ensure_ascii=False))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from cdp.auditing.context import cli_actor
 from cdp.cli.common import EXIT_DENIED, EXIT_FAILED_ROWS, EXIT_OK, err, out, platform
 from cdp.governed.errors import AccessDenied
 from cdp.governed.read import GovernedRead
@@ -30,7 +30,7 @@ def read(
 ) -> None:
     """Read one customer for a declared purpose; each field comes back clear, masked or denied."""
     attributes = {"branches": branches} if branches else {}
-    principal = Principal(f"local:{getpass.getuser()}", frozenset(role), attributes)
+    principal = Principal(cli_actor(), frozenset(role), attributes)
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     outcome: GovernedRead | AccessDenied | LookupError
     with platform() as built, built.engine.begin() as conn:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import getpass
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 import yaml
+from sqlalchemy import Connection
 
+from cdp.auditing.context import cli_actor
 from cdp.cli.common import EXIT_DENIED, EXIT_USAGE, err, out, platform
 from cdp.rules import RuleInvalid
 from cdp.segments.service import (
@@ -17,9 +19,12 @@ from cdp.segments.service import (
     SegmentDenied,
     SegmentError,
     SegmentNotFound,
+    SegmentService,
     build_service,
 )
 from governance.decision import Principal
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Segments: rules over the masked view, runs for P05/P06/P07.", no_args_is_help=True
@@ -29,8 +34,18 @@ RoleOpt = Annotated[
 ]
 
 
-def _principal(role: list[str] | None) -> Principal:
-    return Principal(f"local:{getpass.getuser()}", frozenset(role or ["marketing_analyst"]))
+def _acting(
+    role: list[str] | None, call: Callable[[SegmentService, Connection, Principal], T]
+) -> T:
+    """Runs one service call as the local account; a refusal commits its audit record, then
+    exits with its code."""
+    principal = Principal(cli_actor(), frozenset(role or ["marketing_analyst"]))
+    with platform() as built, built.engine.begin() as conn:
+        try:
+            return call(build_service(built), conn, principal)
+        except (RuleInvalid, SegmentError) as exc:
+            failure = exc
+    raise _fail(failure)
 
 
 def _rule(text: str) -> Any:
@@ -64,15 +79,7 @@ def create_cmd(
     except (OSError, yaml.YAMLError):
         err.print("[red]cannot read the rule[/]")
         raise typer.Exit(EXIT_USAGE) from None
-    with platform() as built, built.engine.begin() as conn:
-        try:
-            made = build_service(built).create(conn, _principal(role), name, doc)
-        except (RuleInvalid, SegmentError) as exc:
-            failure: Exception | None = exc
-        else:
-            failure = None
-    if failure is not None:
-        raise _fail(failure)
+    made = _acting(role, lambda svc, conn, who: svc.create(conn, who, name, doc))
     sensitive = (
         " (uses sensitive attributes: publish needs --pia-id)" if made.uses_sensitive else ""
     )
@@ -146,15 +153,7 @@ def publish_cmd(
     role: RoleOpt = None,
 ) -> None:
     """Publish a version for marketing (a PIA id is required when it uses sensitive attributes)."""
-    with platform() as built, built.engine.begin() as conn:
-        try:
-            done = build_service(built).publish(conn, _principal(role), name, pia_id, version)
-        except (RuleInvalid, SegmentError) as exc:
-            failure: Exception | None = exc
-        else:
-            failure = None
-    if failure is not None:
-        raise _fail(failure)
+    done = _acting(role, lambda svc, conn, who: svc.publish(conn, who, name, pia_id, version))
     out.print(f"segment {done.name} v{done.version} published", markup=False)
 
 
@@ -174,23 +173,18 @@ def run_cmd(
     role: RoleOpt = None,
 ) -> None:
     """Run a segment: size and breakdowns (k-suppressed); the audience only with --out."""
-    with platform() as built, built.engine.begin() as conn:
-        try:
-            result = build_service(built).run(
-                conn,
-                _principal(role),
-                name,
-                purpose,
-                version=version,
-                include_minors=include_minors,
-                k=k,
-            )
-        except (RuleInvalid, SegmentError) as exc:
-            failure: Exception | None = exc
-        else:
-            failure = None
-    if failure is not None:
-        raise _fail(failure)
+    result = _acting(
+        role,
+        lambda svc, conn, who: svc.run(
+            conn,
+            who,
+            name,
+            purpose,
+            version=version,
+            include_minors=include_minors,
+            k=k,
+        ),
+    )
     report = result.as_report()
     if out_file is not None:
         if result.suppressed:

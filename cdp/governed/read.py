@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from audit.events import ConsentSnapshot
 from cdp import telemetry
 from cdp.governed.errors import AccessDenied
+from cdp.governed.tracing import governed_span
 from cdp.profiles.store import ProfileStore
 from governance.catalogue import FieldCatalogue
 from governance.conditions import conditions_holding
@@ -127,13 +128,9 @@ class GovernedReader:
     ) -> GovernedRead:
         """Reads one customer for one purpose; raises AccessDenied when nothing may leave."""
         attributes = {"cdp.action": "read", "cdp.purpose": purpose, "cdp.customer_id": customer_id}
-        with telemetry.current().span("governed.read", attributes) as span:
-            try:
-                result = self._read(conn, principal, purpose, customer_id, fields)
-            except AccessDenied as denied:
-                span.set_many({"cdp.decision": "deny", "cdp.reason": denied.reason})
-                raise
-            span.set_many({"cdp.decision": "allow", "cdp.field_count": len(result.fields)})
+        with governed_span("governed.read", attributes) as span:
+            result = self._read(conn, principal, purpose, customer_id, fields)
+            span.set("cdp.field_count", len(result.fields))
             return result
 
     def _read(

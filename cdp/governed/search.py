@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from audit.tags import AuditTag, Decision
-from cdp import telemetry
 from cdp.auditing.recorder import AuditRecorder, field_labels, principal_fields
 from cdp.governed.errors import AccessDenied
+from cdp.governed.tracing import governed_span
 from cdp.profiles.lookup import InvalidLookup, find_by_identifier
 from cdp.profiles.vault import ProfileVault
 from governance.catalogue import FieldCatalogue
@@ -41,14 +41,8 @@ class GovernedSearch:
     ) -> list[str]:
         """Returns ids only; raises AccessDenied unless `search` is allowed on that field."""
         attributes = {"cdp.action": "search", "cdp.purpose": purpose}
-        with telemetry.current().span("governed.search", attributes) as span:
-            try:
-                ids = self._search(conn, principal, purpose, field_name, value)
-            except AccessDenied as denied:
-                span.set_many({"cdp.decision": "deny", "cdp.reason": denied.reason})
-                raise
-            span.set("cdp.decision", "allow")
-            return ids
+        with governed_span("governed.search", attributes):
+            return self._search(conn, principal, purpose, field_name, value)
 
     def _search(
         self, conn: Connection, principal: Principal, purpose: str, field_name: str, value: str

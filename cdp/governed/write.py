@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from audit.tags import AuditTag, Decision
-from cdp import telemetry
 from cdp.auditing.recorder import AuditRecorder, field_labels, principal_fields
 from cdp.governed.errors import AccessDenied, FieldsInvalid
 from cdp.governed.read import settle
+from cdp.governed.tracing import governed_span
 from cdp.profiles.records import ValidRow, safe_field_label
 from cdp.profiles.resolution import BatchApplier, Outcome, utcnow
 from cdp.profiles.store import CustomerErased, CustomerNotFound, ProfileStore
@@ -63,13 +63,9 @@ class GovernedWriter:
     ) -> WriteResult:
         """Writes the given fields or none of them; every attempt is audited (values never)."""
         attributes = {"cdp.action": "write", "cdp.purpose": purpose, "cdp.customer_id": customer_id}
-        with telemetry.current().span("governed.write", attributes) as span:
-            try:
-                result = self._governed_write(conn, principal, purpose, customer_id, values)
-            except AccessDenied as denied:
-                span.set_many({"cdp.decision": "deny", "cdp.reason": denied.reason})
-                raise
-            span.set_many({"cdp.decision": "allow", "cdp.field_count": len(result.fields)})
+        with governed_span("governed.write", attributes) as span:
+            result = self._governed_write(conn, principal, purpose, customer_id, values)
+            span.set("cdp.field_count", len(result.fields))
             return result
 
     def _governed_write(
