@@ -49,6 +49,7 @@ from cdp.profiles.store import ProfileStore
 from cdp.profiles.vault import ProfileVault
 from cdp.resources import load_catalogue, load_yaml, shipped_policy_dir
 from cdp.scanning.factory import LazyDetector
+from cdp.segments.config import load_segment_config
 from cdp.settings import Environment, KekProviderName, Settings, SettingsError
 from cdp.tags.compute import TagComputer
 from cdp.tags.config import load_tag_config
@@ -164,6 +165,7 @@ class Platform:
             purposes=self.purposes,
             notices=self.notices,
             tags=TagComputer(load_tag_config(policy_dir(self.settings))),
+            response_domain=load_segment_config(policy_dir(self.settings)).audience_domain,
         )
         return MaskedView(projector=projector, store=self.store, masker=self.note_masker)
 

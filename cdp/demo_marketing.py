@@ -132,6 +132,19 @@ def _campaign(platform: Platform, console: Console, run: RunResult) -> None:
         for tier, c in sorted(by_tier.items())
     )
     console.print(f"  converted/reached by value tier: {cells or 'suppressed'}")
+    _responders(platform, console)
+
+
+def _responders(platform: Platform, console: Console) -> None:
+    """The closed loop: the responses just imported are tags a next segment can use."""
+    segments = segment_service(platform)
+    with platform.engine.begin() as conn:
+        segments.create(conn, ANALYST, "engaged_responders", {"has_tag": "T_CAMPAIGN_ENGAGED"})
+        run = segments.run(conn, ANALYST, "engaged_responders", "P07")
+    console.print(
+        "  responses fed the 营销信息 tags at once: segment engaged_responders"
+        f" (has_tag T_CAMPAIGN_ENGAGED, P07) selects {_count(run.size, run.k)} for the next wave"
+    )
 
 
 def _withdraw_one(platform: Platform, pseudonym: str) -> bool:
@@ -157,14 +170,14 @@ def _withdraw_one(platform: Platform, pseudonym: str) -> bool:
 
 
 def _responses(campaign_id: str, pseudonyms: Sequence[str]) -> list[dict[str, str]]:
-    """A channel's response file: most delivered, some opened, a few converted, one opt-out."""
-    kinds = ("delivered", "opened", "converted", "delivered", "opted_out")
+    """A channel's response file: delivered, opened and converted in turn, one opt-out."""
+    kinds = ("delivered", "opened", "converted")
     return [
         {
             "response_id": f"sms-{i:05d}",
             "campaign_id": campaign_id,
             "pseudonym": pseudonym,
-            "kind": kinds[i % len(kinds)] if i < 50 else "delivered",
+            "kind": "opted_out" if i == 4 else kinds[i % len(kinds)],
         }
         for i, pseudonym in enumerate(pseudonyms)
     ]

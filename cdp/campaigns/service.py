@@ -21,7 +21,9 @@ address. Design decisions:
   channel is among them; a grant without channel scope covers every channel.
 - **Responses.** Idempotent on the channel's `response_id`. `opted_out` records a `withdraw` of the
   campaign's purpose by the subject, on the consent channel the campaign channel maps to
-  (sms→sms, email→web, app_push→app, phone→call_center, wechat→wechat).
+  (sms→sms, email→web, app_push→app, phone→call_center, wechat→wechat). The responders' masked
+  rows are then refreshed in the same transaction, so their `campaign_response` label and the
+  营销信息 response tags follow at once (the closed loop).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from cdp.segments.config import SegmentConfig
 from cdp.segments.service import suppress
 from cdp.segments.tables import segment_audience_t, segment_run_t, segment_version_t
 from consent.fold import ConsentStatus
+from consent.parsing import DEFAULT_SKEW
 from governance.decision import Access, Action, Principal
 from governance.engine import PolicyEngine
 from governance.objects import OPERATIONAL_PURPOSE
@@ -101,9 +104,12 @@ OPT_OUT_NAMESPACE = uuid.UUID("6f1d8a52-3c2e-4f0b-9a57-0c1e2d3f4a5b")
 
 
 class CampaignError(Exception):
-    """A campaign operation was refused; `code` is a stable reason."""
+    """A campaign operation was refused; `code` is a stable reason. The caller commits the
+    transaction (a denial's audit record must stay) unless `rolls_back` says the operation
+    wrote something it must not keep."""
 
     code = "campaign_error"
+    rolls_back = False
 
 
 class CampaignNotFound(CampaignError):
@@ -116,6 +122,13 @@ class CampaignInvalid(CampaignError):
 
 class CampaignDenied(CampaignError):
     code = "campaign_denied"
+
+
+class OptOutNotRecorded(CampaignError):
+    """The ledger refused an opt-out's withdrawal; the whole response batch is rolled back."""
+
+    code = "opt_out_not_recorded"
+    rolls_back = True
 
 
 class AlreadySent(CampaignError):
@@ -174,6 +187,7 @@ class CampaignService:
         reader: GovernedReader,
         audit: AuditRecorder,
         clock: Callable[[], datetime] = utcnow,
+        on_responses: Callable[[Connection, Sequence[str]], object] | None = None,
     ) -> None:
         self._config = config
         self._policy = policy
@@ -183,6 +197,7 @@ class CampaignService:
         self._audit = audit
         self._clock = clock
         self._domain = config.audience_domain
+        self._on_responses = on_responses  # refreshes the responders' masked rows (their tags)
 
     # -- create / show / export ----------------------------------------------------------------
 
@@ -441,6 +456,7 @@ class CampaignService:
         campaigns: dict[str, Campaign | None] = {}
         recipients: dict[str, dict[str, str]] = {}
         opt_outs: list[tuple[str, str, datetime, str]] = []  # campaign, pseudonym, at, response id
+        responders: dict[str, set[str]] = {}  # purpose -> pseudonyms with a recorded response
         seen: set[str] = set()
         for position, raw in enumerate(events):
             parsed = self._parse_response(raw, now)
@@ -459,7 +475,8 @@ class CampaignService:
                     recipients[cid] = self._statuses(conn, cid)
                 except CampaignNotFound:
                     campaigns[cid] = None
-            if campaigns[cid] is None:
+            campaign = campaigns[cid]
+            if campaign is None:
                 results.append(ResponseResult(position, rid, "rejected", "campaign_id: unknown"))
                 continue
             if pseudonym not in recipients[cid]:
@@ -506,8 +523,12 @@ class CampaignService:
                 recipients[cid][pseudonym] = kind
             if kind == "opted_out":
                 opt_outs.append((cid, pseudonym, at, rid))
+            responders.setdefault(campaign.purpose, set()).add(pseudonym)
             results.append(ResponseResult(position, rid, "recorded"))
-        self._withdraw(conn, campaigns, opt_outs)
+        resolved = self._customers_of(conn, responders)
+        self._withdraw(conn, campaigns, opt_outs, resolved)
+        if self._on_responses is not None and resolved:
+            self._on_responses(conn, sorted(set(resolved.values())))
         counts = Counter(r.status for r in results)
         self._audit.record(
             conn,
@@ -548,6 +569,8 @@ class CampaignService:
             return "at: an ISO 8601 instant with offset"
         if at.tzinfo is None:
             return "at: an ISO 8601 instant with offset"
+        if at > now + DEFAULT_SKEW:  # as the consent ledger: an opt-out must become a withdrawal
+            return "at: in the future (beyond the 5-minute clock-skew allowance)"
         return rid, cid, pseudonym, str(kind), at.astimezone(UTC)
 
     def _withdraw(
@@ -555,23 +578,9 @@ class CampaignService:
         conn: Connection,
         campaigns: Mapping[str, Campaign | None],
         opt_outs: Sequence[tuple[str, str, datetime, str]],
+        resolved: Mapping[tuple[str, str], str],
     ) -> None:
         """Records each opt-out as the subject's withdrawal of the campaign's purpose."""
-        if not opt_outs:
-            return
-        by_purpose: dict[str, set[str]] = {}
-        for cid, pseudonym, _, _ in opt_outs:
-            campaign = campaigns[cid]
-            if campaign is None:
-                continue
-            by_purpose.setdefault(campaign.purpose, set()).add(pseudonym)
-        resolved: dict[tuple[str, str], str] = {}
-        for purpose, wanted in by_purpose.items():
-            ids = conn.scalars(
-                select(consent_state_t.c.customer_id).where(consent_state_t.c.purpose == purpose)
-            )
-            for pseudonym, match in self._resolve(ids, wanted).items():
-                resolved[(purpose, pseudonym)] = match
         docs: list[dict[str, Any]] = []
         for cid, pseudonym, at, rid in opt_outs:
             campaign = campaigns[cid]
@@ -592,7 +601,26 @@ class CampaignService:
                 }
             )
         if docs:
-            self._consents.record(conn, docs)
+            refused = [r for r in self._consents.record(conn, docs) if r.status == "rejected"]
+            if refused:  # fail closed: no opt-out is recorded while the consent stays granted
+                raise OptOutNotRecorded(
+                    f"the consent ledger refused {len(refused)} opt-out withdrawal(s):"
+                    f" {refused[0].field}: {refused[0].reason}"
+                )
+
+    def _customers_of(
+        self, conn: Connection, by_purpose: Mapping[str, set[str]]
+    ) -> dict[tuple[str, str], str]:
+        """(purpose, pseudonym) -> customer id, among the customers with a consent state for the
+        purpose (every recipient was granted it when sent to); unmatched pseudonyms are left out."""
+        resolved: dict[tuple[str, str], str] = {}
+        for purpose, wanted in by_purpose.items():
+            ids = conn.scalars(
+                select(consent_state_t.c.customer_id).where(consent_state_t.c.purpose == purpose)
+            )
+            for pseudonym, match in self._resolve(ids, wanted).items():
+                resolved[(purpose, pseudonym)] = match
+        return resolved
 
     # -- report ---------------------------------------------------------------------------------
 
@@ -726,6 +754,7 @@ def build_service(platform: Any) -> CampaignService:
         consents=platform.consents,
         reader=reader,
         audit=platform.recorder,
+        on_responses=platform.masked.refresh,
     )
 
 
@@ -742,6 +771,7 @@ __all__ = [
     "CampaignNotFound",
     "CampaignService",
     "Delivery",
+    "OptOutNotRecorded",
     "ResponseResult",
     "SendResult",
     "build_service",

@@ -44,4 +44,5 @@ campaign_response_t = Table(
     Column("kind", String(16), nullable=False),  # delivered | opened | converted | opted_out
     Column("at", TS, nullable=False),
     Index("ix_campaign_response_campaign_id", "campaign_id"),
+    Index("ix_campaign_response_pseudonym", "pseudonym", "kind", "at"),  # the masked-view label
 )

@@ -41,11 +41,16 @@ def _acting(
     """Runs one service call as the local account; a refusal commits its audit record, then
     exits with its code."""
     principal = Principal(cli_actor(), frozenset(role or [default]))
-    with platform() as built, built.engine.begin() as conn:
-        try:
-            return call(build_service(built), conn, principal)
-        except CampaignError as exc:
-            failure = exc
+    try:
+        with platform() as built, built.engine.begin() as conn:
+            try:
+                return call(build_service(built), conn, principal)
+            except CampaignError as exc:
+                if exc.rolls_back:
+                    raise  # out of the transaction: nothing of the call is kept
+                failure = exc
+    except CampaignError as exc:
+        failure = exc
     raise _fail(failure)
 
 
@@ -120,9 +125,18 @@ def send_cmd(
 
 def _responses(path: Path) -> list[Any]:
     text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".csv":
-        return list(csv.DictReader(text.splitlines()))
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    if path.suffix.lower() == ".csv":  # an empty cell is an absent value (e.g. no `at`)
+        rows = csv.DictReader(text.splitlines())
+        return [{k: v for k, v in row.items() if v not in ("", None)} for row in rows]
+    return [_json_line(line) for line in text.splitlines() if line.strip()]
+
+
+def _json_line(line: str) -> Any:
+    """One JSONL line; a malformed one becomes None, rejected at its own position."""
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
 
 
 @app.command("respond")

@@ -309,6 +309,8 @@ class MaskedProfile(Base):
     products_held: Mapped[int | None] = mapped_column(Integer)
     contribution_band: Mapped[str | None] = mapped_column(String(8))
     churn_risk: Mapped[bool | None] = mapped_column(Boolean)
+    # campaign responsiveness (masking.responses): converted | opened | delivered | opted_out
+    campaign_response: Mapped[str | None] = mapped_column(String(16))
     profile_updated_at: Mapped[datetime] = mapped_column(TS)
     consent_updated_at: Mapped[datetime | None] = mapped_column(TS)
     refreshed_at: Mapped[datetime] = mapped_column(TS)

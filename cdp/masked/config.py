@@ -1,4 +1,4 @@
-"""Reads `policies/masking.yaml`: pseudonym domains, the view's domain, bands, tiers, lifecycle."""
+"""Reads `policies/masking.yaml`: pseudonyms, view domain, bands, tiers, lifecycle, responses."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from masking.lifecycle import (
     LifecycleRules,
     RulesInvalid,
 )
+from masking.responses import ResponseRule
 
 FILE_NAME = "masking.yaml"
 
@@ -32,6 +33,7 @@ class MaskingConfig:
     view_domain: str
     generaliser: Generaliser
     lifecycle: LifecycleRules
+    responses: ResponseRule
 
 
 def load_masking_config(policy_dir: Path) -> MaskingConfig:
@@ -61,9 +63,19 @@ def parse_masking_config(doc: Any) -> MaskingConfig:
         raise MaskingConfigInvalid("masking.yaml: view_domain must be one of distinct domains")
     try:
         rules = _lifecycle_rules(doc, tuple(name for name, _ in tiers))
+        responses = _response_rule(doc.get("campaign_responses"))
     except (KeyError, TypeError, ValueError) as exc:  # RulesInvalid is a ValueError
         raise MaskingConfigInvalid(f"masking.yaml: {type(exc).__name__}: {exc}") from None
-    return MaskingConfig(domains, view, generaliser, rules)
+    return MaskingConfig(domains, view, generaliser, rules, responses)
+
+
+def _response_rule(raw: Any) -> ResponseRule:
+    """The `campaign_responses` section; missing, it takes the shipped default window."""
+    if raw is None:
+        return ResponseRule()
+    if not isinstance(raw, dict) or set(raw) - {"window_days"}:
+        raise RulesInvalid("campaign_responses: a mapping with window_days only")
+    return ResponseRule(raw.get("window_days", ResponseRule().window_days))
 
 
 def _lifecycle_rules(doc: dict[str, Any], tiers: tuple[str, ...]) -> LifecycleRules:

@@ -2,8 +2,9 @@
 
 Nothing clear leaves this function: birth date, address and AUM become band, city and tier; the
 activity amounts (transactions over 90 days, AUM 90 days ago) become a band, a trend and a
-contribution band; dates become tenure years and a recency band (`masking.lifecycle`); the
-customer id becomes the view domain's pseudonym (the id is kept only as the internal key).
+contribution band; dates become tenure years and a recency band (`masking.lifecycle`); campaign
+responses become one responsiveness label (`masking.responses`); the customer id becomes the view
+domain's pseudonym (the id is kept only as the internal key).
 """
 
 from __future__ import annotations
@@ -41,15 +42,26 @@ class Projector:
         purposes: PurposeCatalogue,
         notices: NoticeCatalogue,
         tags: TagComputer | None = None,
+        response_domain: str | None = None,
     ):
         self._tags = tags
         self._domain = config.view_domain
+        self._response_domain = response_domain  # None: responses are not labelled
+        self._responses = config.responses
         self._general = config.generaliser
         self._lifecycle = config.lifecycle
         self._pseudonyms = pseudonyms
         self._consent_purposes = {p.code: p for p in purposes if p.needs_consent}
         self._notices = notices
         self._no_grants = _encode(dict.fromkeys(self._consent_purposes, False))
+
+    def response_keys(self, customer_ids: Sequence[str]) -> dict[str, str]:
+        """marketing pseudonym -> customer id, to look the customers' campaign responses up."""
+        domain = self._response_domain
+        if domain is None:
+            return {}
+        mint = self._pseudonyms.pseudonym
+        return {mint(domain, cid): cid for cid in customer_ids}
 
     def row(
         self,
@@ -60,9 +72,11 @@ class Projector:
         now: datetime,
         today: date,
         deleted_tags: Collection[str] = (),
+        responses: Mapping[str, datetime] | None = None,
     ) -> dict[str, Any]:
         """Returns the masked_profile row of one customer as of `now` (`today` in China); its
-        tags are computed from the finished row, without the ones the customer deleted."""
+        tags are computed from the finished row, without the ones the customer deleted.
+        `responses` holds the latest instant of each campaign response kind, if any."""
         birth = _date(values["birth_date"])
         age = self._general.age(birth, today)
         address, raw_aum, raw_txn = values["home_address"], values["aum"], values["txn_amount_90d"]
@@ -110,6 +124,7 @@ class Projector:
             "products_held": source.products_held,
             "contribution_band": derived.contribution_band,
             "churn_risk": derived.churn_risk,
+            "campaign_response": self._responses.label(responses, now),
             "profile_updated_at": source.profile_updated_at,
             "consent_updated_at": max((at for _, at in consents), default=None),
             "refreshed_at": now,

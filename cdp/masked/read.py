@@ -38,6 +38,7 @@ class MaskedProfileRead:
     products_held: int | None
     contribution_band: str | None
     churn_risk: bool | None
+    campaign_response: str | None
     profile_updated_at: datetime
     consent_updated_at: datetime | None
     refreshed_at: datetime

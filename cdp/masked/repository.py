@@ -33,6 +33,10 @@ _SOURCES = HotInQuery(
 _CONSENTS = HotInQuery(
     "SELECT customer_id, state, updated_at FROM consent_state WHERE customer_id IN ({marks})"
 )
+_RESPONSES = HotInQuery(  # the latest instant of each response kind per marketing pseudonym
+    "SELECT pseudonym, kind, MAX(at) FROM campaign_response WHERE pseudonym IN ({marks}) "
+    "GROUP BY pseudonym, kind"
+)
 _HELD = HotInQuery("SELECT customer_id FROM masked_profile WHERE customer_id IN ({marks})")
 _BULK = BulkInserts()
 _PAGE = HotQuery(
@@ -114,6 +118,14 @@ def consent_states(
     found: dict[str, list[tuple[dict[str, Any], datetime]]] = {}
     for cid, state, at in _CONSENTS.all(conn, (), customer_ids):
         found.setdefault(cid, []).append((as_json(state), as_utc(at) or at))
+    return found
+
+
+def latest_responses(conn: Connection, pseudonyms: Sequence[str]) -> dict[str, dict[str, datetime]]:
+    """The latest instant of each campaign response kind, per marketing pseudonym given."""
+    found: dict[str, dict[str, datetime]] = {}
+    for pseudonym, kind, at in _RESPONSES.all(conn, (), pseudonyms):
+        found.setdefault(pseudonym, {})[kind] = as_utc(at) or at
     return found
 
 

@@ -121,6 +121,7 @@ class MaskedView:
         present = [row.customer_id for row in rows]
         consents = repo.consent_states(conn, present)
         deleted = deleted_tags(conn, present)  # one query per batch
+        responses = self._responses(conn, present)
         no_deletions: frozenset[str] = frozenset()
         masked = []
         for row in rows:
@@ -136,12 +137,22 @@ class MaskedView:
                     now,
                     today,
                     deleted.get(row.customer_id, no_deletions),
+                    responses.get(row.customer_id),
                 )
             )
         repo.upsert(conn, masked)
         repo.remove(conn, erased)
         stats.written, stats.removed = len(masked), len(erased)
         return stats
+
+    def _responses(
+        self, conn: Connection, customer_ids: Sequence[str]
+    ) -> dict[str, dict[str, datetime]]:
+        """customer id -> the latest instant of each campaign response kind (one query)."""
+        keys = self._projector.response_keys(customer_ids)
+        if not keys:
+            return {}
+        return {keys[p]: kinds for p, kinds in repo.latest_responses(conn, list(keys)).items()}
 
     def _notes(self, conn: Connection, rows: Sequence[repo.SourceRow]) -> dict[str, NoteOutcome]:
         """Reuses masked notes where possible; opens and masks only the changed ones."""

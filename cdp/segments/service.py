@@ -28,6 +28,7 @@ from cdp.rules import Rule, RuleInvalid, parse_rule, to_sql
 from cdp.segments.config import SegmentConfig
 from cdp.segments.consent_sql import consent_filter, minors_filter
 from cdp.segments.tables import segment_audience_t, segment_run_t, segment_t, segment_version_t
+from cdp.tags.repository import customers_who_deleted
 from consent.notices import NoticeCatalogue
 from consent.purposes import PurposeCatalogue
 from governance.decision import Access, Action, Principal
@@ -122,14 +123,6 @@ class RunResult:
         }
 
 
-def tag_opt_outs(conn: Connection, purpose: str, tags: frozenset[str]) -> frozenset[str]:
-    """HOOK: customer ids to drop for having deleted one of `tags`. Always empty: a deleted tag
-    is taken off the customer's masked row and never computed onto it again (`cdp.tags`), so
-    `has_tag` no longer matches them (tests/integration/test_tags.py checks this)."""
-    del conn, purpose, tags
-    return frozenset()
-
-
 def suppress(counts: Mapping[str, int], k: int, *, total_shown: bool) -> dict[str, int | None]:
     """Cells below k become None; when exactly one cell is hidden and the total is shown, the
     next smallest is hidden too, so no cell can be recovered by subtraction."""
@@ -155,7 +148,7 @@ class SegmentService:
         pseudonyms: Pseudonymiser,
         audit: AuditRecorder,
         clock: Callable[[], datetime] = utcnow,
-        opt_outs: Callable[[Connection, str, frozenset[str]], frozenset[str]] = tag_opt_outs,
+        tag_attributes: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         if config.audience_domain not in pseudonyms.domains:
             raise ValueError("segments.yaml audience_domain is not a pseudonym domain")
@@ -166,7 +159,7 @@ class SegmentService:
         self._pseudonyms = pseudonyms
         self._audit = audit
         self._clock = clock
-        self._opt_outs = opt_outs
+        self._tag_attributes = dict(tag_attributes or {})  # tag id -> attributes its rule reads
 
     # -- definitions ---------------------------------------------------------------------------
 
@@ -348,8 +341,7 @@ class SegmentService:
             consent_filter(m.c.customer_id, spec, self._notices, at, sensitive=rule.uses_sensitive),
         )
         rows = conn.execute(query).all()
-        tags = _tags_of(found.rule)
-        dropped = self._opt_outs(conn, purpose, tags) if tags else frozenset()
+        dropped = customers_who_deleted(conn, self.shadowing_tags(found.rule, rule))
         if dropped:
             rows = [row for row in rows if row[0] not in dropped]
         size = len(rows)
@@ -412,6 +404,14 @@ class SegmentService:
             self.config.audience_domain,
             audience,
         )
+
+    def shadowing_tags(self, document: Any, rule: Rule) -> builtins.list[str]:
+        """The tags whose deletion leaves a customer out of this rule's runs: the tags it names
+        with has_tag, and every tag whose rule reads an attribute it reads (a deleted tag cannot
+        be got round by restating its rule; Algorithmic Recommendation Provisions Art 17)."""
+        named = set(_tags_of(document))
+        named.update(tag for tag, read in self._tag_attributes.items() if read & rule.attributes)
+        return sorted(named)
 
     def audience(self, conn: Connection, run_id: str) -> builtins.list[str]:
         """The stored pseudonyms of one run, sorted."""
@@ -484,7 +484,9 @@ def build_service(platform: Any) -> SegmentService:
     """The service for a built platform (segments.yaml from its policy directory)."""
     from cdp.bootstrap import policy_dir
     from cdp.segments.config import load_segment_config
+    from cdp.tags.config import load_tag_config
 
+    tags = load_tag_config(policy_dir(platform.settings))
     return SegmentService(
         config=load_segment_config(policy_dir(platform.settings)),
         policy=platform.policy,
@@ -492,6 +494,7 @@ def build_service(platform: Any) -> SegmentService:
         notices=platform.notices,
         pseudonyms=platform.pseudonyms,
         audit=platform.recorder,
+        tag_attributes={tag.id: tag.rule.attributes for tag in tags.tags},
     )
 
 
@@ -508,5 +511,4 @@ __all__ = [
     "SegmentVersion",
     "build_service",
     "suppress",
-    "tag_opt_outs",
 ]

@@ -24,6 +24,14 @@ def deleted_tags(conn: Connection, customer_ids: Sequence[str]) -> dict[str, fro
     return {cid: frozenset(tags) for cid, tags in found.items()}
 
 
+def customers_who_deleted(conn: Connection, tag_ids: Sequence[str]) -> frozenset[str]:
+    """The customers who deleted any of the tags (few in practice: one indexed query)."""
+    if not tag_ids:
+        return frozenset()
+    stmt = select(t.c.customer_id).where(t.c.tag_id.in_(sorted(set(tag_ids)))).distinct()
+    return frozenset(conn.scalars(stmt))
+
+
 def record_deletion(
     conn: Connection, customer_id: str, tag_id: str, channel: str, at: datetime
 ) -> bool:

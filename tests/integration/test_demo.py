@@ -21,5 +21,6 @@ def test_when_the_demo_runs_then_every_step_completes_and_no_mobile_is_printed(
     assert "wealth_in_decline" in out
     assert "send resolved" in out or "under k in this data set" in out
     assert "mobile numbers in one audited governed batch" in out or "no campaign" in out
+    assert "responses fed the 营销信息 tags at once" in out or "no campaign" in out
     # masks like 138****5678 may appear; a full 11-digit mobile never does
     assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", done.stdout)

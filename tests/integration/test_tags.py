@@ -13,9 +13,9 @@ from cdp.db.models import AuditLink, MaskedProfile, table_of
 from cdp.profiles.repository import as_json
 from cdp.rules import parse_rule, to_sql
 from cdp.segments.config import load_segment_config
-from cdp.segments.service import tag_opt_outs
+from cdp.segments.service import build_service as build_segments
 from cdp.tags.config import TagConfig, load_tag_config
-from cdp.tags.repository import deleted_tags
+from cdp.tags.repository import customers_who_deleted, deleted_tags
 from cdp.tags.service import TagRequestInvalid, customer_deletions, delete_tag, list_tags
 from cdp.tags.tables import tag_deletion_t
 from tests.integration.test_masked_view import ingest
@@ -142,12 +142,26 @@ def test_when_a_deletion_is_malformed_then_it_is_refused_and_nothing_is_stored(
             list_tags(conn, config(platform), "no-such-customer")
 
 
-def test_when_segments_ask_for_tag_opt_outs_then_none_are_needed_as_rows_drop_deleted_tags(
+def test_when_a_tag_is_deleted_then_runs_over_it_or_its_attributes_leave_the_customer_out(
     platform: Platform, adult: str
 ) -> None:
+    segments = build_segments(platform)
+    vip = segments.parse({"attr": "aum_tier", "op": "ge", "value": "财富"})
+    by_tag = {"has_tag": "T_VIP"}
+    shadowing = segments.shadowing_tags({"attr": "aum_tier", "op": "ge", "value": "财富"}, vip)
+    assert {"T_VIP", "T_WEALTH", "T_PRIVATE_BANKING"} <= set(shadowing)
+    assert "T_PREFERS_BRANCH" not in shadowing
+    assert segments.shadowing_tags(by_tag, segments.parse(by_tag)) == ["T_VIP"]
+    gender = {"attr": "gender", "op": "eq", "value": "F"}
+    assert not {"T_VIP", "T_PREFERS_BRANCH"} & set(
+        segments.shadowing_tags(gender, segments.parse(gender))
+    )
     with platform.engine.begin() as conn:
+        assert customers_who_deleted(conn, ["T_VIP"]) == frozenset()
         delete_tag(conn, config(platform), platform.recorder, adult, "T_VIP", "app")
-        assert tag_opt_outs(conn, "P06", frozenset({"T_VIP"})) == frozenset()
+        assert customers_who_deleted(conn, ["T_VIP", "T_WEALTH"]) == {adult}
+        assert customers_who_deleted(conn, ["T_WEALTH"]) == frozenset()
+        assert customers_who_deleted(conn, []) == frozenset()
     assert adult not in selected_by(platform, "T_VIP")
 
 

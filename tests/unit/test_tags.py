@@ -164,6 +164,12 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "T_WINBACK": ({"lifecycle_stage": "win_back"}, {"lifecycle_stage": "acquisition"}),
     "T_PREFERS_DIGITAL": ({"preferred_channel": "wechat"}, {"preferred_channel": "phone"}),
     "T_PREFERS_BRANCH": ({"preferred_channel": "branch"}, {"preferred_channel": None}),
+    "T_CAMPAIGN_CONVERTED": ({"campaign_response": "converted"}, {"campaign_response": "opened"}),
+    "T_CAMPAIGN_ENGAGED": ({"campaign_response": "opened"}, {"campaign_response": "delivered"}),
+    "T_CAMPAIGN_UNRESPONSIVE": (
+        {"campaign_response": "delivered"},
+        {"campaign_response": "opted_out"},
+    ),
 }
 
 

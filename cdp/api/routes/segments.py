@@ -95,11 +95,16 @@ def _call(state: State, caller: Authenticated, work: Any) -> Any:
     """Runs `work(conn)` in one transaction that commits even when the service refuses (its
     denial audit event must stay), then raises the refusal as a problem."""
     failure: Exception | None = None
-    with caller.acting(), state.platform.engine.begin() as conn:
-        try:
-            result = work(conn)
-        except (RuleInvalid, SegmentError, CampaignError) as exc:
-            failure = exc
+    try:
+        with caller.acting(), state.platform.engine.begin() as conn:
+            try:
+                result = work(conn)
+            except (RuleInvalid, SegmentError, CampaignError) as exc:
+                if getattr(exc, "rolls_back", False):
+                    raise  # out of the transaction: nothing of the call is kept
+                failure = exc
+    except CampaignError as exc:
+        failure = exc
     if failure is not None:
         raise _error(failure)
     return result
