@@ -25,9 +25,9 @@ class _SqliteDatetime:
     def __init__(self) -> None:
         self._last: tuple[datetime | None, str | None] = (None, None)
 
-    def __call__(self, value: datetime | None) -> str | None:
-        if value is None:
-            return None
+    def __call__(self, value: datetime | str | None) -> str | None:
+        if value is None or isinstance(value, str):  # text read from a DATETIME column: as stored
+            return value
         if self._last[0] is value:
             return self._last[1]
         zone = value.tzinfo

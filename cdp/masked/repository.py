@@ -37,6 +37,7 @@ _RESPONSES = HotInQuery(  # the latest instant of each response kind per marketi
     "SELECT pseudonym, kind, MAX(at) FROM campaign_response WHERE pseudonym IN ({marks}) "
     "GROUP BY pseudonym, kind"
 )
+_ANY_RESPONSE = HotQuery("SELECT 1 FROM campaign_response LIMIT 1")
 _HELD = HotInQuery("SELECT customer_id FROM masked_profile WHERE customer_id IN ({marks})")
 _BULK = BulkInserts()
 _PAGE = HotQuery(
@@ -60,7 +61,7 @@ class SourceRow(NamedTuple):
     """What a refresh reads of one customer besides the decrypted fields."""
 
     customer_id: str
-    profile_updated_at: datetime
+    profile_updated_at: datetime | str  # as the driver returned it: only written back
     gender: str | None
     risk_tolerance: str | None
     preferred_channel: str | None
@@ -82,7 +83,7 @@ def sources(conn: Connection, customer_ids: Sequence[str]) -> list[SourceRow]:
     return [
         SourceRow(
             cid,
-            as_utc(at) or at,
+            at,  # SQLite's stored text goes back out as it came (bulk.py passes it through)
             gender,
             risk,
             channel,
@@ -127,6 +128,11 @@ def latest_responses(conn: Connection, pseudonyms: Sequence[str]) -> dict[str, d
     for pseudonym, kind, at in _RESPONSES.all(conn, (), pseudonyms):
         found.setdefault(pseudonym, {})[kind] = as_utc(at) or at
     return found
+
+
+def any_responses(conn: Connection) -> bool:
+    """Whether any campaign response is stored (none: a batch need not look any up)."""
+    return bool(_ANY_RESPONSE.all(conn, ()))
 
 
 def lock_customers(conn: Connection, customer_ids: Sequence[str], *, skip_locked: bool) -> set[str]:

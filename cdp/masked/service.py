@@ -149,6 +149,8 @@ class MaskedView:
         self, conn: Connection, customer_ids: Sequence[str]
     ) -> dict[str, dict[str, datetime]]:
         """customer id -> the latest instant of each campaign response kind (one query)."""
+        if not customer_ids or not repo.any_responses(conn):
+            return {}  # skips minting a marketing pseudonym per customer
         keys = self._projector.response_keys(customer_ids)
         if not keys:
             return {}

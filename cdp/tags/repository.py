@@ -8,19 +8,21 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from cdp.db.hot import HotInQuery
 from cdp.tags.tables import tag_deletion_t as t
 
 CHUNK = 1000  # bound parameters per IN list
+_DELETED = HotInQuery("SELECT customer_id, tag_id FROM tag_deletion WHERE customer_id IN ({marks})")
 
 
 def deleted_tags(conn: Connection, customer_ids: Sequence[str]) -> dict[str, frozenset[str]]:
-    """The tags each of the customers deleted (customers without deletions are left out)."""
+    """The tags each of the customers deleted (customers without deletions are left out).
+
+    On the driver cursor: a refresh or rebuild batch asks this for thousands of customers, and
+    compiling a 1,000-value IN list through SQLAlchemy cost more than the query itself."""
     found: dict[str, set[str]] = {}
-    for start in range(0, len(customer_ids), CHUNK):
-        chunk = customer_ids[start : start + CHUNK]
-        stmt = select(t.c.customer_id, t.c.tag_id).where(t.c.customer_id.in_(chunk))
-        for customer_id, tag_id in conn.execute(stmt):
-            found.setdefault(customer_id, set()).add(tag_id)
+    for customer_id, tag_id in _DELETED.all(conn, (), customer_ids, chunk=CHUNK):
+        found.setdefault(customer_id, set()).add(tag_id)
     return {cid: frozenset(tags) for cid, tags in found.items()}
 
 
